@@ -1,0 +1,90 @@
+"""The ``docgen`` command: parses arguments, calls the API, maps errors to exit codes.
+
+Exit codes: 0 success; 1 invalid data; 2 wrong usage; 3 output or environment
+problem (disk, LibreOffice); 4 template problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .errors import DocgenError
+from .filters import DIGIT_STYLES
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _fail(exc: DocgenError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+def main() -> None:
+    """docgen turns indicator data (YAML/JSON) into the official Thai report
+    รายงานผลการปฏิบัติราชการตามคำรับรองฯ (รายตัวชี้วัด) as Word documents.
+
+    \b
+    Start with:
+      docgen render fixtures/indicator-3.2.yaml -o output
+    """
+
+
+@main.command()
+@click.argument("data_file", type=_FILE)
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the documents.",
+)
+@click.option(
+    "--template",
+    "template",
+    type=_FILE,
+    default=None,
+    help="A .docx template to use instead of the official form.",
+)
+@click.option(
+    "--digits",
+    type=click.Choice(DIGIT_STYLES),
+    default="arabic",
+    show_default=True,
+    help="Print the numbers docgen writes in Arabic or Thai digits.",
+)
+@click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
+def render(data_file: Path, out_dir: Path, template: Path | None, digits: str, pdf: bool) -> None:
+    """Render every indicator of DATA_FILE to a .docx named after fiscal year,
+    round and code (e.g. 2550-r12-3.2.docx).
+
+    Nothing is written when the data or the template has a problem; the
+    message names the file, the line, the field or the template cell.
+    """
+    try:
+        documents = api.render(data_file, template, out_dir, digits=digits, pdf=pdf)
+    except DocgenError as exc:
+        _fail(exc)
+    for doc in documents:
+        click.echo(
+            f"wrote {doc.path}  (score {_compact(doc.score.score)}, "
+            f"weighted {_compact(doc.score.weighted)})"
+        )
+        if doc.pdf:
+            click.echo(f"wrote {doc.pdf}")
+
+
+def _compact(value) -> str:
+    from .filters import format_score
+
+    return format_score(value)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,194 @@
+"""What a template sees: the validated data plus computed scores and Thai texts.
+
+The view objects are plain frozen dataclasses, so templates (sandboxed) can
+read fields but reach no methods of the model or of pydantic. Field names are
+the data contract's, with computed fields added beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from . import thai
+from .model import Indicator, MilestoneScoring, Person, Report, ReportInfo
+from .richtext import RichText
+from .scoring import Score, score_indicator
+
+
+@dataclass(frozen=True)
+class PersonView:
+    name: str
+    position: str | None
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One milestone step: its definition and what the results say of it."""
+
+    number: int
+    definition: RichText
+    done: bool
+    progress: Decimal | None
+    detail: RichText
+
+
+@dataclass(frozen=True)
+class ScoringView:
+    method: str
+    steps: list[RichText]
+    unit: str | None
+    targets: list[Decimal]
+    higher_is_better: bool
+
+
+@dataclass(frozen=True)
+class ResultView:
+    value: Decimal | None
+    steps: list[StepView]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    fiscal_year: int
+    round: int
+    organization: str | None
+    as_of: dt.date | None
+    round_label: str  # "รอบ 12 เดือน"
+    period_text: str  # "1 ตุลาคม 2549 – 30 กันยายน 2550"
+    period_start: dt.date
+    period_end: dt.date
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    code: str
+    name: str
+    supervisors: list[PersonView]
+    supervisor_phone: str | None
+    collectors: list[PersonView]
+    collector_phone: str | None
+    description: RichText
+    weight: Decimal
+    scoring: ScoringView
+    result: ResultView
+    explanation: RichText
+    supporting_factors: RichText
+    obstacles: RichText
+    evidence: list[str]
+    expected_score: Decimal | None
+    # computed
+    is_milestone: bool
+    steps: list[StepView]  # always 5 rows for milestone indicators, empty otherwise
+    criteria: list[str]  # the five texts under ระดับ 1..5
+    level: int
+    score: Decimal
+    weighted_score: Decimal
+    result_text: str  # ผลการดำเนินงาน column: the level, or the value with its unit
+    score_explanation: str
+
+
+def _people(people: list[Person]) -> list[PersonView]:
+    return [PersonView(p.name, p.position) for p in people]
+
+
+def _number(value: Decimal) -> str:
+    return thai.format_number(value, grouping=True)
+
+
+def _steps(indicator: Indicator) -> list[StepView]:
+    scoring = indicator.scoring
+    if not isinstance(scoring, MilestoneScoring):
+        return []
+    results = {item.step: item for item in indicator.result.steps or []}
+    rows = []
+    for number, definition in enumerate(scoring.steps, start=1):
+        item = results.get(number)
+        rows.append(
+            StepView(
+                number=number,
+                definition=RichText.parse(definition),
+                done=bool(item and item.done),
+                progress=item.progress if item else None,
+                detail=RichText.parse(item.detail if item else ""),
+            )
+        )
+    return rows
+
+
+def _criteria(indicator: Indicator) -> list[str]:
+    scoring = indicator.scoring
+    if isinstance(scoring, MilestoneScoring):
+        return ["ขั้นตอนที่ " + "+".join(str(n) for n in range(1, level + 1)) for level in range(1, 6)]
+    return [f"{_number(target)} {scoring.unit}" for target in scoring.targets]
+
+
+def _result_text(indicator: Indicator, score: Score) -> str:
+    scoring = indicator.scoring
+    if isinstance(scoring, MilestoneScoring):
+        return str(score.level)
+    return f"{_number(indicator.result.value)} {scoring.unit}"
+
+
+def indicator_view(indicator: Indicator, score: Score | None = None) -> IndicatorView:
+    score = score or score_indicator(indicator)
+    scoring = indicator.scoring
+    steps = _steps(indicator)
+    milestone = isinstance(scoring, MilestoneScoring)
+    return IndicatorView(
+        code=indicator.code,
+        name=indicator.name,
+        supervisors=_people(indicator.supervisors),
+        supervisor_phone=indicator.supervisor_phone,
+        collectors=_people(indicator.collectors),
+        collector_phone=indicator.collector_phone,
+        description=RichText.parse(indicator.description),
+        weight=indicator.weight,
+        scoring=ScoringView(
+            method=scoring.method,
+            steps=[RichText.parse(s) for s in scoring.steps] if milestone else [],
+            unit=None if milestone else scoring.unit,
+            targets=[] if milestone else list(scoring.targets),
+            higher_is_better=True if milestone else scoring.higher_is_better,
+        ),
+        result=ResultView(value=indicator.result.value, steps=steps),
+        explanation=RichText.parse(indicator.explanation),
+        supporting_factors=RichText.parse(indicator.supporting_factors),
+        obstacles=RichText.parse(indicator.obstacles),
+        evidence=list(indicator.evidence),
+        expected_score=indicator.expected_score,
+        is_milestone=milestone,
+        steps=steps,
+        criteria=_criteria(indicator),
+        level=score.level,
+        score=score.score,
+        weighted_score=score.weighted,
+        result_text=_result_text(indicator, score),
+        score_explanation=score.explanation,
+    )
+
+
+def report_view(info: ReportInfo) -> ReportView:
+    period = thai.round_period(info.fiscal_year, info.round)
+    return ReportView(
+        fiscal_year=info.fiscal_year,
+        round=info.round,
+        organization=info.organization,
+        as_of=info.as_of,
+        round_label=thai.round_label(info.round),
+        period_text=period.text,
+        period_start=period.start,
+        period_end=period.end,
+    )
+
+
+def indicator_context(report: Report, indicator: Indicator, score: Score | None = None) -> dict:
+    """The context of one indicator's document: ``report`` and ``indicator``."""
+    return {"report": report_view(report.report), "indicator": indicator_view(indicator, score)}
+
+
+def view_fields(view: type) -> list[tuple[str, Any]]:
+    """(name, type) of a view's fields, for the field reference."""
+    return [(f.name, f.type) for f in fields(view)]

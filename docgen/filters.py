@@ -1,0 +1,173 @@
+"""The Jinja environment templates run in, and the filters they may use.
+
+The environment is sandboxed (a template cannot reach Python internals),
+autoescapes for XML (data is always text), and undefined names are errors
+(a misspelt field is reported, never printed as a blank). Every value a tag
+prints passes through `finalize`, which is where document-wide options such as
+Thai digits apply: the template's own static text is never changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from . import thai
+from .richtext import RichText, text_paragraph, to_wordml, xml_safe
+from .scoring import display_round
+
+DIGIT_STYLES = ("arabic", "thai")
+
+
+def format_score(value: Any, places: int | None = None) -> str:
+    """A score as the seed prints it (compact), or with fixed decimals.
+
+    >>> format_score(Decimal("5")), format_score(Decimal("0.2")), format_score(Decimal("3.5"))
+    ('5', '0.2', '3.5')
+    >>> format_score(Decimal("0.2"), 4), format_score(Decimal("3.33335"), 4)
+    ('0.2000', '3.3334')
+    """
+    number = _decimal(value, "score")
+    rounded = display_round(number)
+    if places is None:
+        text = format(rounded.normalize(), "f")
+    else:
+        text = thai.format_number(rounded, decimals=places, grouping=False)
+    return "0" if text in ("-0", "") else text
+
+
+def plain_number(value: Decimal | int | float) -> str:
+    """A number without exponent or trailing zeros: weight 4 prints 4, not 4.0.
+
+    >>> plain_number(Decimal("4")), plain_number(Decimal("12.50")), plain_number(0.5)
+    ('4', '12.5', '0.5')
+    """
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if number == number.to_integral_value():
+        return str(number.to_integral_value())
+    return format(number.normalize(), "f")
+
+
+def _decimal(value: Any, filter_name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise TypeError(
+            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
+        )
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError(f"the {filter_name} filter needs a number, got {value!r}") from None
+
+
+def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Re-raise a filter's type and value errors with the filter's name in front."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            text = str(exc)
+            if filter_name not in text:
+                value = args[0] if args else None
+                text = (
+                    f"the {filter_name} filter cannot use {type(value).__name__} {value!r}: {text}"
+                )
+            raise type(exc)(text) from None
+
+    return wrapper
+
+
+def _b64(text: str) -> str:
+    return base64.b64decode(text).decode("utf-8")
+
+
+def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
+    """``{{p value }}``: a value as paragraphs with the replaced paragraph's look."""
+
+    @functools.lru_cache(maxsize=256)
+    def props(ppr64: str, rpr64: str) -> tuple[str, str]:
+        return _b64(ppr64), _b64(rpr64)
+
+    def docgen_paragraphs(value: Any, ppr64: str = "", rpr64: str = "") -> Markup:
+        ppr, rpr = props(ppr64, rpr64)
+        if isinstance(value, RichText):
+            return Markup(to_wordml(value.blocks, ppr, rpr, transform))
+        if hasattr(value, "__html__"):  # docxtpl RichTextParagraph, Listing, Markup
+            return Markup(value.__html__())
+        text = "" if value is None else _to_text(value)
+        return Markup(text_paragraph(text, ppr, rpr, transform))
+
+    return docgen_paragraphs
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, RichText):
+        return value.text
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return plain_number(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return thai.thai_date(value)
+    return str(value)
+
+
+def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
+    def finalize(value: Any) -> Any:
+        if hasattr(value, "__html__"):
+            return value
+        if value is None:
+            return ""
+        return transform(xml_safe(_to_text(value)))
+
+    return finalize
+
+
+def digit_transform(digits: str) -> Callable[[str], str]:
+    """The text transform a digits option stands for."""
+    if digits not in DIGIT_STYLES:
+        raise ValueError(f"digits must be one of {', '.join(DIGIT_STYLES)}, not {digits!r}")
+    return thai.thai_digits if digits == "thai" else _identity
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def template_filters() -> dict[str, Callable[..., Any]]:
+    """The public filters, by name (also what `docgen fields` lists)."""
+    return {
+        "score": _named("score", format_score),
+        "number": _named(
+            "number",
+            lambda value, decimals=None, grouping=True: thai.format_number(
+                _decimal(value, "number"), decimals, grouping
+            ),
+        ),
+        "thai_date": _named("thai_date", thai.thai_date),
+        "thai_digits": _named("thai_digits", thai.thai_digits),
+        "baht_text": _named("baht_text", thai.baht_text),
+        "number_words": _named("number_words", thai.number_words),
+    }
+
+
+@functools.lru_cache(maxsize=len(DIGIT_STYLES))
+def make_environment(digits: str = "arabic") -> ImmutableSandboxedEnvironment:
+    """One shared environment per digits option (filters close over it)."""
+    transform = digit_transform(digits)
+    env = ImmutableSandboxedEnvironment(
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_finalizer(transform),
+        keep_trailing_newline=False,
+    )
+    env.filters.update(template_filters())
+    env.filters["docgen_paragraphs"] = _paragraph_filter(transform)
+    return env

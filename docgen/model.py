@@ -1,0 +1,210 @@
+"""The data contract (shared/spec data-format) as validated Python objects.
+
+Field names are the public interface: never rename or repurpose them. Numbers
+become `Decimal` so that scores are exact; codes and phones stay strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+STEP_COUNT = 5
+TARGET_COUNT = 5
+
+
+def _exact_decimal(value: Any) -> Any:
+    """Numbers from YAML/JSON become Decimal through their shortest text, never binary."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("expected a finite number, not NaN or infinity")
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        raise ValueError(f"expected a number, got the text {value!r}")
+    return value
+
+
+def _finite(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("expected a finite number, not NaN or infinity")
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_exact_decimal)]
+
+
+def _plain_text(value: Any) -> Any:
+    """Codes and phones are text: 3.2 and 3.20 are different codes."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        raise ValueError(
+            f'expected text in quotes, got the number {value!r}; write it as "{value}" '
+            "so that it is kept exactly as written"
+        )
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_plain_text)]
+RichTextSource = Annotated[str, BeforeValidator(lambda v: "" if v is None else v)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Person(_Strict):
+    name: Text = Field(min_length=1, description="Full name with title, e.g. นายคุมพล บรรเทาทุกข์")
+    position: Text | None = Field(default=None, description="Position, e.g. จวค. 8ว")
+
+
+class StepResult(_Strict):
+    step: int = Field(ge=1, le=STEP_COUNT, description="Step number, 1..5")
+    done: bool = Field(description="Whether the step was completed")
+    progress: Number | None = Field(
+        default=None, ge=0, le=1, description="Partial credit of a step not done, 0..1"
+    )
+    detail: RichTextSource = Field(default="", description="What was done (rich text)")
+
+
+class Result(_Strict):
+    steps: list[StepResult] | None = Field(
+        default=None, description="Milestone: one entry per step that has anything to say"
+    )
+    value: Number | None = Field(default=None, description="Quantitative: the measured result")
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_unique(cls, steps: list[StepResult] | None) -> list[StepResult] | None:
+        if steps:
+            seen: set[int] = set()
+            for item in steps:
+                if item.step in seen:
+                    raise ValueError(f"step {item.step} is listed twice")
+                seen.add(item.step)
+        return steps
+
+    @field_validator("value")
+    @classmethod
+    def _value_finite(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else _finite(value)
+
+
+class MilestoneScoring(_Strict):
+    method: Literal["milestone"]
+    steps: list[RichTextSource] = Field(
+        min_length=STEP_COUNT,
+        max_length=STEP_COUNT,
+        description="Exactly 5 step definitions, ขั้นตอนที่ 1..5",
+    )
+
+
+class QuantitativeScoring(_Strict):
+    method: Literal["quantitative"]
+    unit: Text = Field(min_length=1, description="Unit shown with targets and result, e.g. ร้อยละ")
+    higher_is_better: bool = Field(default=True, description="false: smaller results are better")
+    targets: list[Number] = Field(
+        min_length=TARGET_COUNT,
+        max_length=TARGET_COUNT,
+        description="The value that earns level 1, 2, 3, 4, 5",
+    )
+
+    @field_validator("targets")
+    @classmethod
+    def _targets_ordered(cls, targets: list[Decimal], info: ValidationInfo) -> list[Decimal]:
+        for target in targets:
+            _finite(target)
+        pairs = list(zip(targets, targets[1:], strict=False))
+        if info.data.get("higher_is_better", True):
+            if not all(a < b for a, b in pairs):
+                raise ValueError(
+                    "targets must be strictly increasing (level 1 to 5) when "
+                    "higher_is_better is true"
+                )
+        elif not all(a > b for a, b in pairs):
+            raise ValueError(
+                "targets must be strictly decreasing (level 1 to 5) when higher_is_better is false"
+            )
+        return targets
+
+
+Scoring = Annotated[MilestoneScoring | QuantitativeScoring, Field(discriminator="method")]
+
+
+class Indicator(_Strict):
+    code: Text = Field(min_length=1, description='ตัวชี้วัดที่, e.g. "3.2"')
+    name: Text = Field(min_length=1, description="The indicator's name")
+    supervisors: list[Person] = Field(min_length=1, description="ผู้กำกับดูแลตัวชี้วัด")
+    supervisor_phone: Text | None = Field(default=None, description="Kept as written")
+    collectors: list[Person] = Field(min_length=1, description="ผู้จัดเก็บตัวชี้วัด")
+    collector_phone: Text | None = Field(default=None, description="Kept as written")
+    description: RichTextSource = Field(default="", description="คำอธิบาย (rich text)")
+    weight: Number = Field(gt=0, le=100, description="น้ำหนัก (ร้อยละ), 0 < weight <= 100")
+    scoring: Scoring
+    result: Result = Field(default_factory=Result, description="ผลการดำเนินงาน")
+    explanation: RichTextSource = Field(default="", description="คำชี้แจงการปฏิบัติงาน (rich text)")
+    supporting_factors: RichTextSource = Field(default="", description="ปัจจัยสนับสนุน (rich text)")
+    obstacles: RichTextSource = Field(default="", description="อุปสรรค; empty prints - ไม่มี -")
+    evidence: list[Text] = Field(default_factory=list, description="หลักฐานอ้างอิง")
+    expected_score: Number | None = Field(
+        default=None, description="The score the clerk believes is right; checked"
+    )
+
+    @model_validator(mode="after")
+    def _result_matches_method(self) -> Indicator:
+        if isinstance(self.scoring, MilestoneScoring) and self.result.value is not None:
+            raise ValueError(
+                "result.value is for quantitative indicators; a milestone indicator "
+                "reports result.steps"
+            )
+        if isinstance(self.scoring, QuantitativeScoring):
+            if self.result.steps:
+                raise ValueError(
+                    "result.steps is for milestone indicators; a quantitative indicator "
+                    "reports result.value"
+                )
+            if self.result.value is None:
+                raise ValueError("a quantitative indicator needs result.value (a number)")
+        return self
+
+
+class ReportInfo(_Strict):
+    fiscal_year: int = Field(ge=2400, le=2700, description="ปีงบประมาณ, Buddhist Era")
+    round: Literal[6, 9, 12] = Field(description="รอบการรายงาน in months: 6, 9 or 12")
+    organization: Text | None = Field(default=None, description="The reporting office")
+    as_of: dt.date | None = Field(default=None, description="ISO date, shown as พ.ศ.")
+
+
+class Report(_Strict):
+    """A data file: report information and one indicator or a list of them."""
+
+    schema_version: Literal[1] = 1
+    report: ReportInfo
+    indicator: Indicator | None = None
+    indicators: list[Indicator] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_or_many(self) -> Report:
+        if (self.indicator is None) == (self.indicators is None):
+            raise ValueError("give exactly one of `indicator:` (one) or `indicators:` (a list)")
+        return self
+
+    @property
+    def all_indicators(self) -> list[Indicator]:
+        return [self.indicator] if self.indicator is not None else list(self.indicators or [])
