@@ -189,7 +189,7 @@ def _describe(error: dict[str, Any]) -> str:
         message = "expected " + message.removeprefix("Input should be ").strip()
     if message.startswith("Input tag") and "does not match" in message:
         message = "expected method 'milestone' or 'quantitative'"
-    if isinstance(value, str | int | float | bool) and kind != "value_error":
+    if isinstance(value, str | int | float | bool | Decimal) and kind != "value_error":
         message += f", got {value!r}"
     return message
 

@@ -1,0 +1,101 @@
+"""Shared fixtures: the seed's data, rendered documents, and external tools."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+TEMPLATES = ROOT / "templates"
+SEED_DATA = FIXTURES / "indicator-3.2.yaml"
+SEED_TEXT = FIXTURES / "seed-form.txt"
+DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_tool(name: str) -> str:
+    """The path of an external tool; CI fails without it, a developer machine skips."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install libreoffice-writer poppler-utils)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def document_text(path: Path) -> str:
+    """Every paragraph of a .docx in reading order, tables included (one line each)."""
+    document = docx.Document(str(path))
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(docx.text.paragraph.Paragraph(child, document).text)
+        elif tag == "tbl":
+            table = docx.table.Table(child, document)
+            for row in table.rows:
+                seen = []
+                for cell in row.cells:
+                    if cell._tc in seen:
+                        continue
+                    seen.append(cell._tc)
+                    lines.extend(p.text for p in cell.paragraphs)
+    return "\n".join(lines)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: Thai has no word spaces to compare by."""
+    return re.sub(r"\s+", "", text)
+
+
+_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+def pdf_comparable(text: str) -> str:
+    """Squashed text without Thai vowel and tone marks: PDF text extraction may
+    give a stacked mark pair in either order (ชี้ as ชี + ้ or ช + ้ + ี)."""
+    return _THAI_MARKS.sub("", squash(text))
+
+
+def pdf_text(pdf: Path, layout: bool = False) -> str:
+    tool = require_tool("pdftotext")
+    args = [tool, *(["-layout"] if layout else []), str(pdf), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def seed_report():
+    from docgen.data import load
+
+    return load(SEED_DATA)
+
+
+@pytest.fixture(scope="session")
+def seed_docx(tmp_path_factory) -> Path:
+    """The seed form rendered once with the default template."""
+    from docgen import api
+
+    out = tmp_path_factory.mktemp("seed")
+    [document] = api.render(SEED_DATA, out_dir=out)
+    return document.path
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(seed_docx, tmp_path_factory) -> Path:
+    """The seed document converted by the real LibreOffice."""
+    require_tool("soffice")
+    from docgen.pdf import convert_to_pdf
+
+    out = tmp_path_factory.mktemp("seed-pdf")
+    [result] = convert_to_pdf([seed_docx], out)
+    assert result.error is None, result.error
+    return result.pdf

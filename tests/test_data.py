@@ -1,0 +1,165 @@
+"""Bad data gets one clear message per problem: file, line, field path, what was expected."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import SEED_DATA
+
+from docgen.cli import main
+from docgen.data import load, loads
+from docgen.errors import DataError
+
+SEED_YAML = SEED_DATA.read_text(encoding="utf-8")
+
+# (case id, edit of the seed's YAML, expected message, expected line)
+BAD_DATA = [
+    (
+        "missing-name",
+        lambda s: re.sub(r"\n  name: [^\n]*", "", s, count=1),
+        "indicator.name: required field is missing",
+        9,
+    ),
+    (
+        "wrong-type",
+        lambda s: s.replace("weight: 4", "weight: four"),
+        "indicator.weight: expected a number, got the text 'four'",
+        23,
+    ),
+    (
+        "weight-0",
+        lambda s: s.replace("weight: 4", "weight: 0"),
+        "indicator.weight: expected greater than 0, got Decimal('0')",
+        23,
+    ),
+    (
+        "weight-120",
+        lambda s: s.replace("weight: 4", "weight: 120"),
+        "indicator.weight: expected less than or equal to 100, got Decimal('120')",
+        23,
+    ),
+    (
+        "round-7",
+        lambda s: s.replace("round: 12", "round: 7"),
+        "report.round: expected 6, 9 or 12, got 7",
+        6,
+    ),
+    (
+        "step-6",
+        lambda s: s.replace("- step: 5", "- step: 6"),
+        "indicator.result.steps[4].step: expected less than or equal to 5, got 6",
+        46,
+    ),
+    (
+        "expected-score",
+        lambda s: s.replace("expected_score: 5", "expected_score: 4"),
+        "indicator.expected_score: expected_score is 4 but the results give 5",
+        151,
+    ),
+    (
+        "yaml-syntax",
+        lambda s: s.replace("  weight: 4", "  weight: [4"),
+        "YAML syntax error: expected ',' or ']', but got ':'",
+        24,
+    ),
+    (
+        "code-as-number",
+        lambda s: s.replace('code: "3.2"', "code: 3.2"),
+        'indicator.code: expected text in quotes, got the number 3.2; write it as "3.2"',
+        10,
+    ),
+    (
+        "duplicate-key",
+        lambda s: s.replace("  weight: 4", "  weight: 4\n  weight: 5"),
+        "indicator.weight: duplicate key (first given on line 23); keep only one",
+        24,
+    ),
+    (
+        "unknown-field",
+        lambda s: s.replace("  weight: 4", "  wieght: 4"),
+        "indicator.wieght: unknown field",
+        23,
+    ),
+    (
+        "bad-method",
+        lambda s: s.replace("method: milestone", "method: levels"),
+        "indicator.scoring: expected method 'milestone' or 'quantitative'",
+        24,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message", "line"), [c[1:] for c in BAD_DATA], ids=[c[0] for c in BAD_DATA]
+)
+def test_bad_data_is_reported_with_file_line_and_field(tmp_path, edit, message, line):
+    data = tmp_path / "bad.yaml"
+    data.write_text(edit(SEED_YAML), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(data), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{data}:{line}: {message}" in result.output
+    assert not out.exists() or not any(out.iterdir()), "no document may be written"
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = SEED_YAML.replace("weight: 4", "weight: 0").replace("round: 12", "round: 7")
+    with pytest.raises(DataError) as caught:
+        loads(text, name="two.yaml")
+    paths = [p.path for p in caught.value.problems]
+    assert paths == ["report.round", "indicator.weight"]
+    assert str(caught.value).startswith("2 problems in two.yaml:")
+
+
+def test_list_indices_appear_in_field_paths():
+    raw = yaml.safe_load(SEED_YAML)
+    indicator = raw.pop("indicator")
+    second = json.loads(json.dumps(indicator, default=str))
+    second["code"] = "3.3"
+    second["scoring"] = {"method": "quantitative", "unit": "ร้อยละ", "targets": [1, 2, 3]}
+    second["result"] = {"value": 2}
+    raw["indicators"] = [indicator, second]
+    with pytest.raises(DataError) as caught:
+        loads(json.dumps(raw, default=str), fmt="json", name="many.json")
+    assert [p.path for p in caught.value.problems] == ["indicators[1].scoring.targets"]
+    assert "at least 5 items" in caught.value.problems[0].message
+
+
+def test_json_and_yaml_carry_the_same_report(tmp_path):
+    raw = yaml.safe_load(SEED_YAML)
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(raw, default=str, ensure_ascii=False), encoding="utf-8")
+    assert load(path) == load(SEED_DATA)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe r e p o r t", "the file is not UTF-8 text"),
+        ("\ufeff" + SEED_YAML, None),  # a BOM is accepted
+    ],
+    ids=["not-utf8", "bom"],
+)
+def test_encodings(tmp_path, content, message):
+    path = tmp_path / "enc.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    if message is None:
+        assert load(path).indicator.code == "3.2"
+    else:
+        with pytest.raises(DataError, match=message):
+            load(path)
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 9):
+        refs = ", ".join([f"*a{level - 1}"] * 10)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match="expands to more than"):
+        load(path)
