@@ -1,0 +1,5 @@
+"""``python -m docgen`` is the ``docgen`` command."""
+
+from .cli import main
+
+main()
