@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import pickle
 import subprocess
+import zipfile
 
 import docx
 import pytest
-from conftest import SEED_DATA, document_text, require_tool
+from conftest import FIXTURES, SEED_DATA, document_text, require_tool
 
 from docgen import api
+from docgen.context import indicator_context
 from docgen.data import load
 from docgen.errors import TemplateError
-from docgen.template import Template
+from docgen.template import Template, render_with_docxtpl
 
 HOSTILE = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> \x01end"
 SHOWN = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> end"
@@ -146,3 +150,148 @@ def test_template_that_splits_a_tag_over_runs_still_renders(tmp_path):
     out = tmp_path / "out.docx"
     out.write_bytes(Template(path).render({"indicator": {"code": "3.2"}}))
     assert docx.Document(str(out)).paragraphs[0].text == "3.2"
+
+
+# --------------------------------------------------------------------------- compiled = docxtpl
+
+
+def _fixture_documents():
+    cases = []
+    for name in ("indicator-3.2.yaml", "report-2551-r6.yaml"):
+        report = load(FIXTURES / name)
+        cases += [pytest.param(report, i, id=f"{name}:{i.code}") for i in report.all_indicators]
+    return cases
+
+
+def _parts(payload: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        assert archive.testzip() is None
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("digits", ["arabic", "thai"])
+@pytest.mark.parametrize(("report", "indicator"), _fixture_documents())
+def test_compiled_template_gives_what_docxtpl_gives(report, indicator, digits):
+    context = indicator_context(report, indicator)
+    fast = _parts(api.load_template(digits=digits).render(context))
+    plain = _parts(render_with_docxtpl(api.DEFAULT_TEMPLATE, context, digits))
+    assert fast["word/document.xml"] == plain["word/document.xml"]
+    assert fast.keys() == plain.keys()
+    # the templates's other parts are the template's own, byte for byte
+    original = _parts(api.DEFAULT_TEMPLATE.read_bytes())
+    assert {n: d for n, d in fast.items() if n != "word/document.xml"} == {
+        n: d for n, d in original.items() if n != "word/document.xml"
+    }
+
+
+def test_same_data_gives_the_same_bytes(seed_report):
+    context = indicator_context(seed_report, seed_report.indicator)
+    template = api.load_template()
+    assert template.render(context) == template.render(context)
+
+
+def test_a_pickled_template_renders_what_it_was_compiled_from(tmp_path, seed_report):
+    path = tmp_path / "form.docx"
+    path.write_bytes(api.DEFAULT_TEMPLATE.read_bytes())
+    template = Template(path, digits="thai")
+    context = indicator_context(seed_report, seed_report.indicator)
+    expected = template.render(context)
+    make_template(path, ["edited while a batch runs"])
+    copy = pickle.loads(pickle.dumps(template))
+    assert copy.digits == "thai"
+    assert copy.render(context) == expected
+    out = tmp_path / "out.docx"
+    out.write_bytes(expected)
+    assert "๐.๒" in document_text(out)  # the weighted score 0.2 in Thai digits
+
+
+# Templates written for plain docxtpl, each with its data: docgen prints the same text.
+DOCXTPL_STYLE = {
+    "paragraph-loops": (
+        [
+            "Dear {{ name }},",
+            "{%p if items %}",
+            "You ordered {{ items|length }} items:",
+            "{%p for item in items %}",
+            "{{ loop.index }}. {{ item.title }} x {{ item.qty }}",
+            "{%p endfor %}",
+            "{%p endif %}",
+            "{% if vip %}Thank you, valued customer{% else %}Thank you{% endif %}.",
+        ],
+        None,
+        {
+            "name": "A & B <Co>",
+            "vip": True,
+            "items": [{"title": "paper", "qty": 3}, {"title": 'ink "black"', "qty": 1}],
+        },
+    ),
+    "row-loop": (
+        ["{{ title }}"],
+        [
+            ["Item", "Qty"],
+            ["{%tr for row in rows %}", ""],
+            ["{{ row.0 }}", "{{ row.1 }}"],
+            ["{%tr endfor %}", ""],
+            ["Total", "{{ rows|sum(attribute=1) }}"],
+        ],
+        {"title": "Stock", "rows": [["pens", 4], ["pads", 6], ["clips", 10]]},
+    ),
+    "column-loop-wider": (
+        ["Scores"],
+        [["Name", "{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]],
+        {"cols": ["Q1", "Q2", "Q3", "Q4", "Q5"]},
+    ),
+    "column-loop-narrower": (
+        ["Scores"],
+        [["Name", "{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]],
+        {"cols": ["Q1"]},
+    ),
+    "rich-run": (
+        ["Status: {{r status }} as of {{ day }}"],
+        None,
+        {"status": "approved", "day": "30 September"},
+    ),
+}
+
+
+def _docxtpl_style(tmp_path, case):
+    from docxtpl import DocxTemplate, RichText
+
+    paragraphs, table, data = DOCXTPL_STYLE[case]
+    path = make_template(tmp_path / f"{case}.docx", paragraphs, table)
+    if case == "rich-run":
+        data = {**data, "status": RichText(data["status"], bold=True)}
+    plain = DocxTemplate(str(path))
+    plain.render(data, autoescape=True)
+    plain.save(tmp_path / "docxtpl.docx")
+    (tmp_path / "docgen.docx").write_bytes(Template(path).render(data))
+    return [docx.Document(str(tmp_path / f"{n}.docx")) for n in ("docxtpl", "docgen")]
+
+
+def _content(document) -> list:
+    return [p.text for p in document.paragraphs] + [
+        [[cell.text for cell in row.cells] for row in table.rows] for table in document.tables
+    ]
+
+
+@pytest.mark.parametrize("case", sorted(DOCXTPL_STYLE))
+def test_a_docxtpl_template_prints_the_same_in_docgen(tmp_path, case):
+    plain, ours = _docxtpl_style(tmp_path, case)
+    assert _content(ours) == _content(plain)
+    assert "{" not in str(_content(ours))
+    if case == "rich-run":
+        assert [r.bold for r in ours.paragraphs[0].runs if r.text == "approved"] == [True]
+    if case.startswith("column-loop"):
+        grid = ours.tables[0]._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))
+        assert len(grid) == 1 + len(DOCXTPL_STYLE[case][2]["cols"])  # the grid was fixed
+
+
+def test_docxtpl_examples_print_what_was_asked(tmp_path):
+    _, ours = _docxtpl_style(tmp_path, "paragraph-loops")
+    assert [p.text for p in ours.paragraphs] == [
+        "Dear A & B <Co>,",
+        "You ordered 2 items:",
+        "1. paper x 3",
+        '2. ink "black" x 1',
+        "Thank you, valued customer.",
+    ]
