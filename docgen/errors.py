@@ -117,3 +117,9 @@ class OutputError(DocgenError):
     """A document could not be written or converted (disk, LibreOffice, fonts)."""
 
     exit_code = 3
+
+
+class UsageError(DocgenError):
+    """The run was asked for something it cannot do (no inputs, an empty folder)."""
+
+    exit_code = 2

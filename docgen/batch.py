@@ -1,0 +1,711 @@
+"""Bulk generation: thousands of reports to documents, in worker processes.
+
+Scripts produce every indicator of every office for both rounds. A batch
+compiles the template once per process, hands whole data files (or JSON
+lines) to worker processes that load, validate, score, render and write
+them, and keeps ``manifest.json`` in the output folder: per document its
+input, indicator, outputs, score and status, and for a failure the error with
+its file and field. A bad record is recorded and skipped; every other
+document is still written.
+
+Every file is written atomically, so an interrupted batch (Ctrl-C, SIGTERM,
+a crash) leaves only complete documents, and ``resume`` skips a document whose
+output is newer than its input and the template. PDF copies are made after
+the documents, a chunk of documents per LibreOffice process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from . import data as data_module
+from .api import output_names
+from .context import indicator_context
+from .errors import DataError, DocgenError, TemplateError, UsageError
+from .filters import format_score
+from .output import TEMP_PREFIX, atomic_write_bytes
+from .progress import NoProgress, Progress
+from .scoring import score_indicator
+from .template import Template
+
+#: Data files a folder is searched for.
+DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+#: The manifest's file name in the output folder.
+MANIFEST_NAME = "manifest.json"
+#: Stands for standard input among the inputs (one JSON report per line).
+STDIN = "-"
+#: Version of the manifest's layout.
+MANIFEST_VERSION = 1
+
+#: Records handed to a worker at a time: fewer round trips, still even sharing.
+TASK_RECORDS = 8
+#: Documents per LibreOffice process when converting to PDF.
+PDF_CHUNK = 25
+#: Seconds between two rewrites of the manifest while a batch runs.
+MANIFEST_INTERVAL = 5.0
+#: Failures kept in memory for the summary (all of them are in the manifest).
+SHOWN_FAILURES = 20
+
+WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Record:
+    """One report to render: a data file, or one line of JSON on standard input."""
+
+    index: int  # position among the inputs: the manifest's order
+    input: str  # the path as found, or "-" for standard input
+    folder: str = ""  # where its documents go, relative to the output folder
+    line: int | None = None  # standard input only
+    text: str | None = None  # standard input only: the line itself
+
+    @property
+    def name(self) -> str:
+        """How messages name the record."""
+        return f"stdin line {self.line}" if self.line is not None else self.input
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _data_files(folder: Path, skip: Path | None) -> list[Path]:
+    """Data files under `folder`, sorted; hidden ones and the output folder left out."""
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if skip is not None and path.resolve().is_relative_to(skip):
+            continue
+        if path.suffix.lower() in DATA_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def find_inputs(inputs: Sequence[str | Path], out_dir: Path | None = None) -> list[Record]:
+    """The records of input files and folders (a folder: every data file in it, with its
+    subfolders kept in the output). Standard input is read by `read_json_lines`."""
+    records: list[Record] = []
+    skip = out_dir.resolve() if out_dir is not None else None
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            files = _data_files(path, skip)
+            if not files:
+                raise UsageError(f"{path}: no .yaml, .yml or .json files in this folder")
+            for file in files:
+                folder = file.parent.relative_to(path).as_posix()
+                records.append(Record(len(records), str(file), "" if folder == "." else folder))
+        elif path.is_file():
+            records.append(Record(len(records), str(path)))
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return records
+
+
+def read_json_lines(stream: TextIO, first_index: int = 0) -> Iterator[Record]:
+    """One record per non-blank line of `stream` (JSON lines, for scripts)."""
+    index = first_index
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            yield Record(index, STDIN, line=number, text=line)
+            index += 1
+
+
+# --------------------------------------------------------------------------- one record
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document (or of a record that yielded none)."""
+
+    record: int
+    position: int  # the indicator's place in its record
+    input: str
+    line: int | None
+    indicator: str | None
+    status: str  # written, skipped or failed
+    outputs: dict[str, str] = field(default_factory=dict)  # kind -> path in the output folder
+    score: str | None = None
+    weighted_score: str | None = None
+    error: dict[str, Any] | None = None
+    needs_pdf: bool = False  # not in the manifest: the PDF is still to be made
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.record, self.position
+
+    def to_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"input": self.input}
+        if self.line is not None:
+            entry["line"] = self.line
+        entry |= {
+            "indicator": self.indicator,
+            "status": self.status,
+            "outputs": self.outputs,
+            "score": self.score,
+            "weighted_score": self.weighted_score,
+        }
+        if self.error is not None:
+            entry["error"] = self.error
+        return entry
+
+    def describe_error(self) -> str:
+        return (self.error or {}).get("message", "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to know besides its records."""
+
+    template: Template
+    out_dir: Path
+    resume: bool = False
+    pdf: bool = False
+    template_mtime_ns: int = 0
+
+
+def _data_error(exc: DataError) -> dict[str, Any]:
+    return {
+        "kind": "data",
+        "message": str(exc),
+        "file": exc.file,
+        "problems": [{"field": p.path, "line": p.line, "message": p.message} for p in exc.problems],
+    }
+
+
+def _template_error(exc: TemplateError) -> dict[str, Any]:
+    return {
+        "kind": "template",
+        "message": str(exc),
+        "file": exc.template,
+        "location": exc.location.describe() if exc.location else None,
+    }
+
+
+def _failure(record: Record, error: dict[str, Any], indicator: str | None = None, position=0):
+    return Outcome(
+        record.index, position, record.input, record.line, indicator, FAILED, error=error
+    )
+
+
+def _load(record: Record):
+    if record.text is not None:
+        return data_module.loads(record.text, "json", record.name)
+    return data_module.load(record.input)
+
+
+def _mtime_ns(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _is_fresh(path: Path, newer_than: int) -> bool:
+    mtime = _mtime_ns(path)
+    return mtime is not None and mtime > newer_than
+
+
+def render_record(record: Record, settings: Settings) -> list[Outcome]:
+    """Load, validate, score and render one record; write its documents.
+
+    Never raises for a problem of the record: it becomes a failed outcome.
+    """
+    try:
+        report = _load(record)
+        names = output_names(report)
+    except DataError as exc:
+        return [_failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]
+    except DocgenError as exc:
+        return [_failure(record, {"kind": "data", "message": f"{record.name}: {exc}"})]
+    newest_source = settings.template_mtime_ns
+    if record.text is None:
+        newest_source = max(newest_source, _mtime_ns(Path(record.input)) or 0)
+    outcomes = []
+    for position, (indicator, name) in enumerate(zip(report.all_indicators, names, strict=True)):
+        relative = Path(record.folder, name).as_posix()
+        outputs = {"docx": relative}
+        pdf_name = relative.removesuffix(".docx") + ".pdf"
+        target = settings.out_dir / relative
+        score = score_indicator(indicator)
+        outcome = Outcome(
+            record.index,
+            position,
+            record.input,
+            record.line,
+            indicator.code,
+            SKIPPED,
+            outputs,
+            format_score(score.score),
+            format_score(score.weighted),
+        )
+        pdf_fresh = settings.pdf and _is_fresh(settings.out_dir / pdf_name, newest_source)
+        if not (settings.resume and _is_fresh(target, newest_source)):
+            try:
+                payload = settings.template.render(indicator_context(report, indicator, score))
+                atomic_write_bytes(target, payload, fsync=False)
+            except TemplateError as exc:
+                outcomes.append(replace(outcome, status=FAILED, error=_template_error(exc)))
+                continue
+            except DocgenError as exc:
+                error = {"kind": "output", "message": str(exc)}
+                outcomes.append(replace(outcome, status=FAILED, error=error))
+                continue
+            outcome = replace(outcome, status=WRITTEN)
+            pdf_fresh = False
+        if pdf_fresh:
+            outcome = replace(outcome, outputs={**outputs, "pdf": pdf_name})
+        outcomes.append(replace(outcome, needs_pdf=settings.pdf and not pdf_fresh))
+    return outcomes
+
+
+def _render_safely(record: Record, settings: Settings) -> list[Outcome]:
+    """`render_record`, with a bug in docgen reported as that record's failure."""
+    try:
+        return render_record(record, settings)
+    except Exception as exc:  # a bug must not cost the other records their documents
+        message = f"{record.name}: internal error, please report it: {type(exc).__name__}: {exc}"
+        return [_failure(record, {"kind": "internal", "message": message})]
+
+
+# --------------------------------------------------------------------------- worker processes
+
+_SETTINGS: Settings | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    """In each worker: keep the settings; leave Ctrl-C to the main process, which
+    stops the batch cleanly; end on SIGTERM through SystemExit, so that a file
+    being written is removed, not left half-written."""
+    global _SETTINGS
+    _SETTINGS = settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _work(records: list[Record]) -> list[Outcome]:
+    assert _SETTINGS is not None
+    return [outcome for record in records for outcome in _render_safely(record, _SETTINGS)]
+
+
+def _ready() -> bool:
+    return True
+
+
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    while True:
+        batch = [record for _, record in zip(range(size), records, strict=False)]
+        if not batch:
+            return
+        yield batch
+
+
+def _in_background(records: Iterator[Record], stop: threading.Event) -> Iterator[Record]:
+    """Read `records` (standard input) in a thread, so that waiting for the next
+    line never keeps the batch from noticing Ctrl-C or SIGTERM."""
+    lines: queue.Queue = queue.Queue(maxsize=256)
+    done = object()
+
+    def pump() -> None:
+        try:
+            for record in records:
+                lines.put(record)
+        finally:
+            lines.put(done)
+
+    threading.Thread(target=pump, name="docgen-stdin", daemon=True).start()
+    while not stop.is_set():
+        try:
+            item = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if item is done:
+            return
+        yield item
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _sync_to_disk() -> None:
+    """Make the documents written so far durable before the manifest says they exist."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
+class Manifest:
+    """``manifest.json``: always complete, valid JSON, rewritten atomically as the batch
+    goes, entries in input order. Entries are kept encoded, a few hundred bytes each."""
+
+    def __init__(self, out_dir: Path, template: Path, options: dict[str, Any]) -> None:
+        self.path = out_dir / MANIFEST_NAME
+        self.head = {
+            "manifest_version": MANIFEST_VERSION,
+            "docgen": __version__,
+            "template": str(template),
+            "options": options,
+            "started": _now(),
+        }
+        self.entries: dict[tuple[int, int], tuple[str, str]] = {}  # key -> (status, json)
+        self.last_write = 0.0
+
+    def record(self, outcome: Outcome) -> None:
+        self.entries[outcome.key] = (
+            outcome.status,
+            json.dumps(outcome.to_json(), ensure_ascii=False),
+        )
+
+    def counts(self) -> dict[str, int]:
+        counts = {WRITTEN: 0, SKIPPED: 0, FAILED: 0}
+        for status, _ in self.entries.values():
+            counts[status] += 1
+        return counts
+
+    def failures(self, limit: int) -> list[dict[str, Any]]:
+        """The first `limit` failed entries, in input order."""
+        found = []
+        for key in sorted(self.entries):
+            status, text = self.entries[key]
+            if status == FAILED:
+                found.append(json.loads(text))
+                if len(found) == limit:
+                    break
+        return found
+
+    def write(self, status: str) -> None:
+        """Replace the manifest file; `status` is running, complete or interrupted."""
+        _sync_to_disk()
+        head = {
+            **self.head,
+            "finished": None if status == "running" else _now(),
+            "status": status,
+            "counts": {"documents": len(self.entries), **self.counts()},
+        }
+        fields = [f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+        entries = ",\n".join("  " + self.entries[key][1] for key in sorted(self.entries))
+        fields.append(f' "documents": [\n{entries}\n ]' if entries else ' "documents": []')
+        text = "{\n" + ",\n".join(fields) + "\n}\n"
+        atomic_write_bytes(self.path, text.encode("utf-8"))
+        self.last_write = time.monotonic()
+
+    def write_now_and_then(self) -> None:
+        if time.monotonic() - self.last_write >= MANIFEST_INTERVAL:
+            self.write("running")
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: counts, the failures to show, and where the manifest is."""
+
+    manifest: Path
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)  # manifest entries, the first few
+
+    @property
+    def documents(self) -> int:
+        return self.written + self.skipped + self.failed
+
+
+class _Collector:
+    """The main process's side: outcomes in, manifest, conflicts and progress out."""
+
+    def __init__(self, settings: Settings, manifest: Manifest, progress: Progress) -> None:
+        self.settings = settings
+        self.manifest = manifest
+        self.progress = progress
+        self.claimed: dict[str, Outcome] = {}  # output path (case-folded) -> its document
+        self.pdf_wanted: dict[tuple[int, int], Outcome] = {}
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        failed: set[int] = set()
+        for outcome in outcomes:
+            outcome = self._claim(outcome)
+            if outcome.needs_pdf:
+                self.pdf_wanted[outcome.key] = outcome
+            self.manifest.record(replace(outcome, needs_pdf=False))
+            if outcome.status == FAILED:
+                failed.add(outcome.record)
+        self.progress.advance(len({o.record for o in outcomes}), len(failed))
+        self.manifest.write_now_and_then()
+
+    def _claim(self, outcome: Outcome) -> Outcome:
+        """Two documents of one batch must not share a file: both fail, and the file
+        (which holds whichever came last) is removed."""
+        if outcome.status == FAILED:
+            return outcome
+        name = outcome.outputs["docx"].casefold()
+        first = self.claimed.get(name)
+        if first is None:
+            self.claimed[name] = outcome
+            return outcome
+        message = (
+            f"{_where(first)} and {_where(outcome)} both give {outcome.outputs['docx']}; "
+            "give each report its own code, round or folder"
+        )
+        error = {"kind": "conflict", "message": message}
+        for path in outcome.outputs.values():
+            (self.settings.out_dir / path).unlink(missing_ok=True)
+        if first.status != FAILED:
+            first = replace(first, status=FAILED, error=error, needs_pdf=False)
+            self.claimed[name] = first
+            self.pdf_wanted.pop(first.key, None)
+            self.manifest.record(first)
+        return replace(outcome, status=FAILED, error=error, needs_pdf=False)
+
+
+def _where(outcome: Outcome) -> str:
+    return f"stdin line {outcome.line}" if outcome.line is not None else outcome.input
+
+
+def _run_here(records: Iterator[Record], settings: Settings, sink: _Collector, stop) -> None:
+    for record in records:
+        if stop.is_set():
+            return
+        sink.add(_render_safely(record, settings))
+
+
+def _fork_context():
+    """Workers forked from the main process inherit the compiled template; where
+    there is no fork, they get it pickled (its source bytes) and compile it once."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _run_in_workers(
+    records: Iterator[Record],
+    settings: Settings,
+    sink: _Collector,
+    stop: threading.Event,
+    jobs: int,
+    before_start: Callable[[], None],
+) -> None:
+    with ProcessPoolExecutor(
+        jobs, mp_context=_fork_context(), initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        pool.submit(_ready).result()  # every worker forked before any thread starts
+        before_start()
+        tasks = _batches(records, TASK_RECORDS)
+        running: dict[Future, list[Record]] = {}
+        exhausted = False
+        while True:
+            while not exhausted and not stop.is_set() and len(running) < 3 * jobs:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                else:
+                    running[pool.submit(_work, task)] = task
+            if not running:
+                return
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = running.pop(future)
+                try:
+                    sink.add(future.result())
+                except BrokenProcessPool:
+                    stop.set()
+                    message = (
+                        "the worker process rendering it stopped unexpectedly (out of memory?)"
+                    )
+                    sink.add(
+                        [
+                            _failure(r, {"kind": "internal", "message": f"{r.name}: {message}"})
+                            for r in task
+                        ]
+                    )
+                except SystemExit:
+                    stop.set()  # the worker was told to stop: its records were not done
+
+
+def _convert_pdfs(
+    wanted: list[Outcome],
+    settings: Settings,
+    sink: _Collector,
+    stop: threading.Event,
+    jobs: int,
+    timeout: float,
+    font_setup: Any,
+) -> None:
+    """PDF copies, a chunk of documents per LibreOffice process, `jobs` at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .pdf import convert_to_pdf
+
+    by_folder: dict[Path, list[Outcome]] = {}
+    for outcome in wanted:
+        folder = (settings.out_dir / outcome.outputs["docx"]).parent
+        by_folder.setdefault(folder, []).append(outcome)
+    size = max(1, min(PDF_CHUNK, -(-len(wanted) // jobs)))
+    chunks = [
+        (folder, items[start : start + size])
+        for folder, items in by_folder.items()
+        for start in range(0, len(items), size)
+    ]
+    sink.progress.start("PDFs", len(wanted))
+
+    def convert(folder: Path, chunk: list[Outcome]) -> list[tuple[Outcome, Any]]:
+        if stop.is_set():
+            return []
+        sources = [settings.out_dir / o.outputs["docx"] for o in chunk]
+        results = convert_to_pdf(sources, folder, timeout=timeout, font_setup=font_setup)
+        return list(zip(chunk, results, strict=True))
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="docgen-pdf") as pool:
+        futures = [pool.submit(convert, folder, chunk) for folder, chunk in chunks]
+        for future in futures:
+            pairs = future.result()
+            failed = 0
+            for outcome, result in pairs:
+                if result.error:
+                    failed += 1
+                    error = {"kind": "pdf", "message": f"{outcome.outputs['docx']}: {result.error}"}
+                    outcome = replace(outcome, status=FAILED, error=error)
+                else:
+                    pdf = result.pdf.relative_to(settings.out_dir).as_posix()
+                    outcome = replace(
+                        outcome, status=WRITTEN, outputs={**outcome.outputs, "pdf": pdf}
+                    )
+                sink.manifest.record(replace(outcome, needs_pdf=False))
+            sink.progress.advance(len(pairs), failed)
+            sink.manifest.write_now_and_then()
+    sink.progress.finish()
+
+
+def _clean_temp_files(out_dir: Path) -> None:
+    """Temporary files a killed run left anywhere in the output folder."""
+    for stale in out_dir.rglob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def run_batch(
+    records: Iterable[Record],
+    template: Template,
+    out_dir: str | Path,
+    *,
+    jobs: int = 1,
+    resume: bool = False,
+    pdf: bool = False,
+    pdf_timeout: float = 120,
+    font_dir: str | Path | None = None,
+    total: int | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> BatchResult:
+    """Render every record into `out_dir` and keep ``out_dir/manifest.json``.
+
+    `jobs` above 1 renders in that many worker processes. `stop` (set by
+    `stop_on_signals`) ends the batch cleanly: no new records are started,
+    those under way are finished and recorded. Raises only when nothing can
+    run (the output folder cannot be written, LibreOffice is missing for `pdf`).
+    """
+    started = time.monotonic()
+    out_dir = Path(out_dir)
+    progress = progress or NoProgress()
+    stop = stop or threading.Event()
+    font_setup = None
+    if pdf:  # before any document: a missing LibreOffice or Thai font stops everything
+        from .fonts import prepare_pdf_fonts
+        from .pdf import find_soffice
+
+        find_soffice()
+        font_setup = prepare_pdf_fonts(font_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_temp_files(out_dir)
+    settings = Settings(template, out_dir, resume, pdf, _mtime_ns(template.path) or 0)
+    options = {"digits": template.digits, "resume": resume, "pdf": pdf, "jobs": jobs}
+    manifest = Manifest(out_dir, template.path, options)
+    manifest.write("running")
+    sink = _Collector(settings, manifest, progress)
+    iterator = iter(records)
+    if total is None:
+        iterator = _in_background(iterator, stop)
+    jobs = max(1, min(jobs, total) if total is not None else jobs)
+    try:
+        if jobs == 1:
+            progress.start("records", total)
+            _run_here(iterator, settings, sink, stop)
+        else:
+            _run_in_workers(
+                iterator, settings, sink, stop, jobs, lambda: progress.start("records", total)
+            )
+    finally:
+        progress.finish()
+    if sink.pdf_wanted and not stop.is_set():
+        wanted = [sink.pdf_wanted[key] for key in sorted(sink.pdf_wanted)]
+        _convert_pdfs(wanted, settings, sink, stop, jobs, pdf_timeout, font_setup)
+    interrupted = stop.is_set()
+    manifest.write("interrupted" if interrupted else "complete")
+    counts = manifest.counts()
+    failures = manifest.failures(SHOWN_FAILURES)
+    return BatchResult(
+        manifest.path,
+        counts[WRITTEN],
+        counts[SKIPPED],
+        counts[FAILED],
+        interrupted,
+        time.monotonic() - started,
+        failures,
+    )
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
+    """Ctrl-C or SIGTERM sets `stop` (the batch ends cleanly); a second Ctrl-C
+    interrupts at once. Yields the signals received."""
+    received: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        if received and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        received.append(signum)
+        stop.set()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # only the main thread may take signals; the caller stops it
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
