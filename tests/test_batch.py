@@ -270,9 +270,7 @@ def test_a_hanging_pdf_is_reported_for_its_document(tmp_path, fake_soffice):  # 
     folder.mkdir()
     for n, name in names.items():
         (folder / f"{n}.json").write_text(json.dumps(seed_record(code_of(n), name=name)))
-    result = run(
-        str(folder), "-o", str(tmp_path / "out"), "--pdf", "--pdf-timeout", "1.5", "-j", "1"
-    )
+    result = run(str(folder), "-o", str(tmp_path / "out"), "--pdf", "--pdf-timeout", "1", "-j", "1")
     assert result.exit_code == 1
     entries = manifest_of(tmp_path / "out")["documents"]
     assert [d["status"] for d in entries] == ["written", "failed", "written"]
