@@ -387,6 +387,12 @@ class Manifest:
             json.dumps(outcome.to_json(), ensure_ascii=False),
         )
 
+    def entry(self, key: tuple[int, int]) -> dict[str, Any]:
+        return json.loads(self.entries[key][1])
+
+    def replace(self, key: tuple[int, int], entry: dict[str, Any]) -> None:
+        self.entries[key] = (entry["status"], json.dumps(entry, ensure_ascii=False))
+
     def counts(self) -> dict[str, int]:
         counts = {WRITTEN: 0, SKIPPED: 0, FAILED: 0}
         for status, _ in self.entries.values():
@@ -452,7 +458,7 @@ class _Collector:
         self.settings = settings
         self.manifest = manifest
         self.progress = progress
-        self.claimed: dict[str, Outcome] = {}  # output path (case-folded) -> its document
+        self.claimed: dict[str, tuple[int, int]] = {}  # output (case-folded) -> document
         self.pdf_wanted: dict[tuple[int, int], Outcome] = {}
 
     def add(self, outcomes: list[Outcome]) -> None:
@@ -473,22 +479,21 @@ class _Collector:
         if outcome.status == FAILED:
             return outcome
         name = outcome.outputs["docx"].casefold()
-        first = self.claimed.get(name)
-        if first is None:
-            self.claimed[name] = outcome
+        first_key = self.claimed.setdefault(name, outcome.key)
+        if first_key == outcome.key:
             return outcome
+        first = self.manifest.entry(first_key)
+        where = f"stdin line {first['line']}" if "line" in first else first["input"]
         message = (
-            f"{_where(first)} and {_where(outcome)} both give {outcome.outputs['docx']}; "
+            f"{where} and {_where(outcome)} both give {outcome.outputs['docx']}; "
             "give each report its own code, round or folder"
         )
         error = {"kind": "conflict", "message": message}
         for path in outcome.outputs.values():
             (self.settings.out_dir / path).unlink(missing_ok=True)
-        if first.status != FAILED:
-            first = replace(first, status=FAILED, error=error, needs_pdf=False)
-            self.claimed[name] = first
-            self.pdf_wanted.pop(first.key, None)
-            self.manifest.record(first)
+        if first["status"] != FAILED:
+            self.manifest.replace(first_key, {**first, "status": FAILED, "error": error})
+            self.pdf_wanted.pop(first_key, None)
         return replace(outcome, status=FAILED, error=error, needs_pdf=False)
 
 

@@ -164,11 +164,32 @@ def template_filters() -> dict[str, Callable[..., Any]]:
     }
 
 
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, deciding once per type and attribute name.
+
+    The sandbox asks whether an attribute is safe at every access; its answer
+    depends only on the object's type and the name (internal attributes,
+    methods that change known mutable types), so it is kept: a template reads
+    the same few dozen fields for every document of a batch.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+
 @functools.lru_cache(maxsize=len(DIGIT_STYLES))
 def make_environment(digits: str = "arabic") -> ImmutableSandboxedEnvironment:
     """One shared environment per digits option (filters close over it)."""
     transform = digit_transform(digits)
-    env = ImmutableSandboxedEnvironment(
+    env = Sandbox(
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalizer(transform),

@@ -295,3 +295,11 @@ def test_docxtpl_examples_print_what_was_asked(tmp_path):
         '2. ink "black" x 1',
         "Thank you, valued customer.",
     ]
+
+
+def test_the_sandbox_refuses_every_time_not_only_the_first(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["{{ items.append(4) }}{{ items|length }}"])
+    template = Template(path)
+    for _ in range(2):  # the sandbox keeps its decisions; a refusal stays a refusal
+        with pytest.raises(TemplateError, match="not allowed in a template"):
+            template.render({"items": [1, 2, 3]})
