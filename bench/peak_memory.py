@@ -1,0 +1,38 @@
+"""Peak memory of docgen rendering a folder in one process (run in a fresh process).
+
+    python -m bench.peak_memory RECORDS_DIR OUT_DIR
+
+Prints one JSON line: documents, seconds, and the process's peak resident size.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+from docgen import api
+from docgen.batch import find_inputs, run_batch
+
+
+def main(records: str, out: str) -> None:
+    started = time.perf_counter()
+    found = find_inputs([records])
+    result = run_batch(found, api.load_template(), out, jobs=1, total=len(found))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak / 1024 if sys.platform == "darwin" else peak  # bytes there, kB here
+    print(
+        json.dumps(
+            {
+                "documents": result.documents,
+                "failed": result.failed,
+                "seconds": time.perf_counter() - started,
+                "peak_rss_mb": peak_kb / 1024,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
