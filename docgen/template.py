@@ -35,6 +35,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from . import package
+from .bodytext import DocumentText
 from .errors import Location, TemplateError
 from .filters import FilterError, make_environment
 
@@ -225,9 +226,11 @@ class _CompiledPart:
     label: str  # "body", "header 1", ...
     template: jinja2.Template
     lines: list[Location | None]
-    # document.xml only: the root without its body, to which a rendered body is added.
+    # document.xml only: the root without its body, to which a rendered body is added,
+    # and the same as text, for bodies that parsing would not change.
     shell: etree._Element | None = None
     body_index: int = 0
+    text: DocumentText | None = None
 
 
 def _part_label(name: str) -> str:
@@ -356,7 +359,10 @@ class Template:
             raise TemplateError(
                 _syntax_message(exc), self.path, _location_at(lines, exc.lineno), _syntax_hint(exc)
             ) from None
-        self._parts[name] = _CompiledPart(name, label, compiled, lines, shell, body_index)
+        text = None
+        if shell is not None:
+            text = DocumentText.build(shell, body_index, xml, self._env, source)
+        self._parts[name] = _CompiledPart(name, label, compiled, lines, shell, body_index, text)
 
     # ------------------------------------------------------------------ rendering
 
@@ -391,13 +397,11 @@ class Template:
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
         xml = self.render_part_xml(DOCUMENT_PART, context)
-        body = _fix_tables(xml)
-        if "docPr" in xml:  # drawings: docxtpl renumbers their ids the same way
-            for number, element in enumerate(body.iter("{*}docPr"), start=1001):
-                element.set("id", str(number))
-        root = copy.deepcopy(part.shell)
-        root.insert(part.body_index, body)
-        return etree.tostring(root, encoding="UTF-8", standalone=True)
+        if part.text is not None:
+            document = part.text.document(xml)
+            if document is not None:
+                return document
+        return _parsed_document(part, xml)
 
     def _render_other(self, name: str, context: dict[str, Any]) -> bytes:
         xml = self.render_part_xml(name, context)
@@ -485,6 +489,18 @@ def _fix_tables(xml: str) -> etree._Element:
     if body is None or _tables_need_fixing(body):
         return _DOCXTPL.fix_tables(xml)
     return body
+
+
+def _parsed_document(part: _CompiledPart, xml: str) -> bytes:
+    """document.xml the way docxtpl makes it: the body parsed, tables repaired,
+    drawings renumbered, grafted into the document and written out again."""
+    body = _fix_tables(xml)
+    if "docPr" in xml:  # drawings: docxtpl renumbers their ids the same way
+        for number, element in enumerate(body.iter("{*}docPr"), start=1001):
+            element.set("id", str(number))
+    root = copy.deepcopy(part.shell)
+    root.insert(part.body_index, body)
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
 def _rebuild(path: str, digits: str, source: bytes) -> Template:
