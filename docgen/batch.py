@@ -16,6 +16,7 @@ the documents, a chunk of documents per LibreOffice process.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import json
@@ -67,7 +68,7 @@ WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 # --------------------------------------------------------------------------- inputs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One report to render: a data file, or one line of JSON on standard input."""
 
@@ -173,8 +174,20 @@ class Outcome:
             entry["error"] = self.error
         return entry
 
-    def describe_error(self) -> str:
-        return (self.error or {}).get("message", "")
+    @classmethod
+    def from_json(cls, key: tuple[int, int], entry: dict[str, Any]) -> Outcome:
+        """An outcome read back from its manifest entry."""
+        return cls(
+            *key,
+            entry["input"],
+            entry.get("line"),
+            entry["indicator"],
+            entry["status"],
+            entry["outputs"],
+            entry["score"],
+            entry["weighted_score"],
+            entry.get("error"),
+        )
 
 
 @dataclass(frozen=True)
@@ -311,9 +324,9 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def _work(records: list[Record]) -> list[Outcome]:
+def _work(records: list[Record]) -> list[tuple[int, list[Outcome]]]:
     assert _SETTINGS is not None
-    return [outcome for record in records for outcome in _render_safely(record, _SETTINGS)]
+    return [(record.index, _render_safely(record, _SETTINGS)) for record in records]
 
 
 def _ready() -> bool:
@@ -365,9 +378,19 @@ def _sync_to_disk() -> None:
         os.sync()
 
 
+def _encoded(outcome: Outcome) -> bytes:
+    return json.dumps(outcome.to_json(), ensure_ascii=False).encode("utf-8")
+
+
 class Manifest:
     """``manifest.json``: always complete, valid JSON, rewritten atomically as the batch
-    goes, entries in input order. Entries are kept encoded, a few hundred bytes each."""
+    goes, documents in input order.
+
+    Memory stays flat: each document is kept as one encoded line (a few hundred
+    bytes) in input order; a record that finishes before an earlier one waits
+    for it, and the few documents that change afterwards (their PDF, a
+    conflict) are kept aside. The file is written piece by piece.
+    """
 
     def __init__(self, out_dir: Path, template: Path, options: dict[str, Any]) -> None:
         self.path = out_dir / MANIFEST_NAME
@@ -378,52 +401,96 @@ class Manifest:
             "options": options,
             "started": _now(),
         }
-        self.entries: dict[tuple[int, int], tuple[str, str]] = {}  # key -> (status, json)
+        self._lines = bytearray(b"\n")  # "\n<record> <position> <json>" per document
+        self._waiting: dict[int, list[Outcome]] = {}
+        self._next = 0  # the record whose documents come next in `_lines`
+        self._changed: dict[tuple[int, int], Outcome] = {}
+        self.counts = {WRITTEN: 0, SKIPPED: 0, FAILED: 0}
+        self._failures: list[tuple[tuple[int, int], dict[str, Any]]] = []
         self.last_write = 0.0
 
-    def record(self, outcome: Outcome) -> None:
-        self.entries[outcome.key] = (
-            outcome.status,
-            json.dumps(outcome.to_json(), ensure_ascii=False),
-        )
+    @property
+    def documents(self) -> int:
+        return sum(self.counts.values())
 
-    def entry(self, key: tuple[int, int]) -> dict[str, Any]:
-        return json.loads(self.entries[key][1])
+    def add(self, record: int, outcomes: list[Outcome]) -> None:
+        """The documents of one record, which may finish in any order."""
+        for outcome in outcomes:
+            self.counts[outcome.status] += 1
+            self._note_failure(outcome)
+        self._waiting[record] = outcomes
+        while self._next in self._waiting:
+            for outcome in self._waiting.pop(self._next):
+                self._lines += b"%d %d " % outcome.key + _encoded(outcome) + b"\n"
+            self._next += 1
 
-    def replace(self, key: tuple[int, int], entry: dict[str, Any]) -> None:
-        self.entries[key] = (entry["status"], json.dumps(entry, ensure_ascii=False))
+    def change(self, outcome: Outcome, was: str) -> None:
+        """A recorded document's outcome changed (its PDF was made or failed, a conflict)."""
+        self.counts[was] -= 1
+        self.counts[outcome.status] += 1
+        self._note_failure(outcome)
+        waiting = self._waiting.get(outcome.record)
+        if waiting is not None:
+            self._waiting[outcome.record] = [
+                outcome if other.key == outcome.key else other for other in waiting
+            ]
+        else:
+            self._changed[outcome.key] = outcome
 
-    def counts(self) -> dict[str, int]:
-        counts = {WRITTEN: 0, SKIPPED: 0, FAILED: 0}
-        for status, _ in self.entries.values():
-            counts[status] += 1
-        return counts
+    def find(self, key: tuple[int, int]) -> Outcome | None:
+        """A recorded document's outcome (rarely needed: a scan of the lines)."""
+        if key in self._changed:
+            return self._changed[key]
+        for outcome in self._waiting.get(key[0], ()):
+            if outcome.key == key:
+                return outcome
+        start = self._lines.find(b"\n%d %d " % key)
+        if start < 0:
+            return None
+        line = bytes(self._lines[start + 1 : self._lines.find(b"\n", start + 1)])
+        return Outcome.from_json(key, json.loads(line.split(b" ", 2)[2]))
 
-    def failures(self, limit: int) -> list[dict[str, Any]]:
-        """The first `limit` failed entries, in input order."""
-        found = []
-        for key in sorted(self.entries):
-            status, text = self.entries[key]
-            if status == FAILED:
-                found.append(json.loads(text))
-                if len(found) == limit:
-                    break
-        return found
+    def _note_failure(self, outcome: Outcome) -> None:
+        if outcome.status == FAILED:
+            bisect.insort(self._failures, (outcome.key, outcome.to_json()), key=lambda f: f[0])
+            del self._failures[SHOWN_FAILURES:]
 
-    def write(self, status: str) -> None:
-        """Replace the manifest file; `status` is running, complete or interrupted."""
-        _sync_to_disk()
+    def failures(self) -> list[dict[str, Any]]:
+        """The first failed entries (up to SHOWN_FAILURES), in input order."""
+        return [entry for _, entry in self._failures]
+
+    def _entries(self) -> Iterator[bytes]:
+        data = self._lines
+        start = 1
+        while start < len(data):
+            end = data.find(b"\n", start)
+            record, position, entry = bytes(data[start:end]).split(b" ", 2)
+            changed = self._changed.get((int(record), int(position)))
+            yield _encoded(changed) if changed is not None else entry
+            start = end + 1
+        for record in sorted(self._waiting):  # after an interruption: gaps before them
+            for outcome in self._waiting[record]:
+                yield _encoded(outcome)
+
+    def _chunks(self, status: str) -> Iterator[bytes]:
         head = {
             **self.head,
             "finished": None if status == "running" else _now(),
             "status": status,
-            "counts": {"documents": len(self.entries), **self.counts()},
+            "counts": {"documents": self.documents, **self.counts},
         }
         fields = [f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
-        entries = ",\n".join("  " + self.entries[key][1] for key in sorted(self.entries))
-        fields.append(f' "documents": [\n{entries}\n ]' if entries else ' "documents": []')
-        text = "{\n" + ",\n".join(fields) + "\n}\n"
-        atomic_write_bytes(self.path, text.encode("utf-8"))
+        yield ("{\n" + ",\n".join(fields) + ',\n "documents": [').encode("utf-8")
+        separator = b"\n  "
+        for entry in self._entries():
+            yield separator + entry
+            separator = b",\n  "
+        yield b"\n ]\n}\n" if separator != b"\n  " else b"]\n}\n"
+
+    def write(self, status: str) -> None:
+        """Replace the manifest file; `status` is running, complete or interrupted."""
+        _sync_to_disk()
+        atomic_write_bytes(self.path, self._chunks(status))
         self.last_write = time.monotonic()
 
     def write_now_and_then(self) -> None:
@@ -461,16 +528,17 @@ class _Collector:
         self.claimed: dict[str, tuple[int, int]] = {}  # output (case-folded) -> document
         self.pdf_wanted: dict[tuple[int, int], Outcome] = {}
 
-    def add(self, outcomes: list[Outcome]) -> None:
-        failed: set[int] = set()
-        for outcome in outcomes:
-            outcome = self._claim(outcome)
-            if outcome.needs_pdf:
-                self.pdf_wanted[outcome.key] = outcome
-            self.manifest.record(replace(outcome, needs_pdf=False))
-            if outcome.status == FAILED:
-                failed.add(outcome.record)
-        self.progress.advance(len({o.record for o in outcomes}), len(failed))
+    def add(self, results: list[tuple[int, list[Outcome]]]) -> None:
+        """The outcomes of some records: (record index, its documents' outcomes)."""
+        failed = 0
+        for record, outcomes in results:
+            outcomes = [self._claim(outcome) for outcome in outcomes]
+            for outcome in outcomes:
+                if outcome.needs_pdf:
+                    self.pdf_wanted[outcome.key] = outcome
+            self.manifest.add(record, [replace(o, needs_pdf=False) for o in outcomes])
+            failed += any(outcome.status == FAILED for outcome in outcomes)
+        self.progress.advance(len(results), failed)
         self.manifest.write_now_and_then()
 
     def _claim(self, outcome: Outcome) -> Outcome:
@@ -482,8 +550,8 @@ class _Collector:
         first_key = self.claimed.setdefault(name, outcome.key)
         if first_key == outcome.key:
             return outcome
-        first = self.manifest.entry(first_key)
-        where = f"stdin line {first['line']}" if "line" in first else first["input"]
+        first = self.manifest.find(first_key)
+        where = _where(first) if first is not None else "another report"
         message = (
             f"{where} and {_where(outcome)} both give {outcome.outputs['docx']}; "
             "give each report its own code, round or folder"
@@ -491,8 +559,8 @@ class _Collector:
         error = {"kind": "conflict", "message": message}
         for path in outcome.outputs.values():
             (self.settings.out_dir / path).unlink(missing_ok=True)
-        if first["status"] != FAILED:
-            self.manifest.replace(first_key, {**first, "status": FAILED, "error": error})
+        if first is not None and first.status != FAILED:
+            self.manifest.change(replace(first, status=FAILED, error=error), first.status)
             self.pdf_wanted.pop(first_key, None)
         return replace(outcome, status=FAILED, error=error, needs_pdf=False)
 
@@ -505,7 +573,7 @@ def _run_here(records: Iterator[Record], settings: Settings, sink: _Collector, s
     for record in records:
         if stop.is_set():
             return
-        sink.add(_render_safely(record, settings))
+        sink.add([(record.index, _render_safely(record, settings))])
 
 
 def _fork_context():
@@ -600,6 +668,7 @@ def _convert_pdfs(
             pairs = future.result()
             failed = 0
             for outcome, result in pairs:
+                was = outcome.status
                 if result.error:
                     failed += 1
                     error = {"kind": "pdf", "message": f"{outcome.outputs['docx']}: {result.error}"}
@@ -609,7 +678,7 @@ def _convert_pdfs(
                     outcome = replace(
                         outcome, status=WRITTEN, outputs={**outcome.outputs, "pdf": pdf}
                     )
-                sink.manifest.record(replace(outcome, needs_pdf=False))
+                sink.manifest.change(replace(outcome, needs_pdf=False), was)
             sink.progress.advance(len(pairs), failed)
             sink.manifest.write_now_and_then()
     sink.progress.finish()
@@ -680,8 +749,7 @@ def run_batch(
         _convert_pdfs(wanted, settings, sink, stop, jobs, pdf_timeout, font_setup)
     interrupted = stop.is_set()
     manifest.write("interrupted" if interrupted else "complete")
-    counts = manifest.counts()
-    failures = manifest.failures(SHOWN_FAILURES)
+    counts = manifest.counts
     return BatchResult(
         manifest.path,
         counts[WRITTEN],
@@ -689,7 +757,7 @@ def run_batch(
         counts[FAILED],
         interrupted,
         time.monotonic() - started,
-        failures,
+        manifest.failures(),
     )
 
 

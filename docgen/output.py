@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
@@ -28,8 +29,10 @@ _WINDOWS_RESERVED = {
 }
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, fsync: bool = True) -> Path:
-    """Write `data` to `path` through a temporary file and a rename.
+def atomic_write_bytes(
+    path: str | Path, data: bytes | Iterable[bytes], *, fsync: bool = True
+) -> Path:
+    """Write `data` (bytes, or pieces of them) to `path` through a temporary file and a rename.
 
     The rename alone means no reader and no interrupted run ever sees half a
     file. `fsync` also waits until the bytes are on the disk, which survives a
@@ -42,7 +45,10 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, fsync: bool = True) -> 
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    fh.write(data)
+                else:
+                    fh.writelines(data)
                 if fsync:
                     fh.flush()
                     os.fsync(fh.fileno())
