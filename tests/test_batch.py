@@ -292,3 +292,35 @@ def test_seed_pdf_through_the_batch_has_the_forms_labels(tmp_path):
     # pdftotext reads a table column by column: labels are found, headings in order
     assert [label for label in LABELS[:10] if pdf_comparable(label) not in text] == []
     assert_in_order([pdf_comparable(heading) for heading in SECTION_HEADINGS], text)
+
+
+def test_the_manifest_keeps_input_order_whatever_order_records_finish_in(tmp_path):
+    from dataclasses import replace
+
+    from docgen.batch import Manifest, Outcome
+
+    def outcome(record: int, status: str = "written") -> Outcome:
+        outputs = {"docx": f"{record}.docx"}
+        return Outcome(
+            record, 0, f"r{record}.json", None, f"{record}.1", status, outputs, "5", "0.2"
+        )
+
+    manifest = Manifest(tmp_path, DEFAULT_TEMPLATE, {})
+    for record in (2, 0, 3):  # record 1 is still being rendered
+        manifest.add(record, [outcome(record)])
+    manifest.write("running")
+    running = manifest_of(tmp_path)
+    assert [d["input"] for d in running["documents"]] == ["r0.json", "r2.json", "r3.json"]
+    manifest.add(1, [outcome(1, "failed")])
+    changed = replace(manifest.find((2, 0)), status="failed", error={"message": "PDF"})
+    manifest.change(changed, "written")
+    manifest.write("complete")
+    done = manifest_of(tmp_path)
+    assert [(d["input"], d["status"]) for d in done["documents"]] == [
+        ("r0.json", "written"),
+        ("r1.json", "failed"),
+        ("r2.json", "failed"),
+        ("r3.json", "written"),
+    ]
+    assert done["counts"] == {"documents": 4, "written": 2, "skipped": 0, "failed": 2}
+    assert [f["input"] for f in manifest.failures()] == ["r1.json", "r2.json"]
