@@ -32,6 +32,7 @@ def main() -> None:
     \b
     Start with:
       docgen render fixtures/indicator-3.2.yaml -o output
+      docgen serve          # the web form at http://localhost:8000/
     """
 
 
@@ -78,6 +79,46 @@ def render(data_file: Path, out_dir: Path, template: Path | None, digits: str, p
         )
         if doc.pdf:
             click.echo(f"wrote {doc.pdf}")
+
+
+@main.command()
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of report files the form lists and saves  [default: reports/, created].",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default answers this computer only.",
+)
+@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+def serve(workspace: Path | None, port: int, host: str, template: Path | None) -> None:
+    """Start the clerks' web form: fill in an indicator in Thai, see the score
+    as you type, save the YAML file, download the report as .docx or PDF.
+    """
+    try:
+        from . import web
+    except ImportError as exc:  # flask/waitress are the `web` extra
+        click.echo(f"error: the web form needs docgen[web] installed ({exc})", err=True)
+        sys.exit(3)
+    if workspace is None:
+        workspace = web.DEFAULT_WORKSPACE
+        workspace.mkdir(exist_ok=True)
+    elif not workspace.is_dir():
+        click.echo(f"error: the workspace {workspace} is not a folder", err=True)
+        sys.exit(2)
+    shown = "localhost" if host == "127.0.0.1" else host
+    click.echo(f"docgen: the form is at http://{shown}:{port}/  (workspace {workspace.resolve()})")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        web.serve(workspace, host=host, port=port, template=template)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(3)
 
 
 def _compact(value) -> str:

@@ -117,3 +117,13 @@ class OutputError(DocgenError):
     """A document could not be written or converted (disk, LibreOffice, fonts)."""
 
     exit_code = 3
+
+
+class WorkspaceError(DocgenError):
+    """A file name that does not name a report file inside the web form's workspace."""
+
+    exit_code = 2
+
+
+class ConflictError(WorkspaceError):
+    """The file changed on disk since the form was loaded; saving would lose that change."""
