@@ -20,11 +20,11 @@ DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require_tool(name: str) -> str:
+def require_tool(name: str, packages: str = "libreoffice-writer poppler-utils") -> str:
     """The path of an external tool; CI fails without it, a developer machine skips."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install libreoffice-writer poppler-utils)"
+        message = f"{name} is not installed (apt-get install {packages})"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
