@@ -16,6 +16,7 @@ FIXTURES = ROOT / "fixtures"
 TEMPLATES = ROOT / "templates"
 SEED_DATA = FIXTURES / "indicator-3.2.yaml"
 SEED_TEXT = FIXTURES / "seed-form.txt"
+REPORT_DATA = FIXTURES / "report-2550-r12.yaml"  # several indicators, both methods
 DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
