@@ -118,18 +118,31 @@ def _steps(indicator: Indicator) -> list[StepView]:
     return rows
 
 
+def _decimals(value: Decimal) -> int:
+    return max(0, -int(value.normalize().as_tuple().exponent))
+
+
 def _criteria(indicator: Indicator) -> list[str]:
+    """ระดับ 1..5: the steps to complete, or the targets with their unit.
+
+    Targets share one number of decimals (3.0, 3.3, 3.6), as a table of figures does.
+    """
     scoring = indicator.scoring
     if isinstance(scoring, MilestoneScoring):
         return ["ขั้นตอนที่ " + "+".join(str(n) for n in range(1, level + 1)) for level in range(1, 6)]
-    return [f"{_number(target)} {scoring.unit}" for target in scoring.targets]
+    places = max(_decimals(target) for target in scoring.targets)
+    return [
+        thai.with_unit(thai.format_number(target, places, grouping=True), scoring.unit)
+        for target in scoring.targets
+    ]
 
 
 def _result_text(indicator: Indicator, score: Score) -> str:
+    """ผลการดำเนินงาน: the level reached, or the measured value with its unit."""
     scoring = indicator.scoring
     if isinstance(scoring, MilestoneScoring):
         return str(score.level)
-    return f"{_number(indicator.result.value)} {scoring.unit}"
+    return thai.with_unit(_number(indicator.result.value), scoring.unit)
 
 
 def indicator_view(indicator: Indicator, score: Score | None = None) -> IndicatorView:

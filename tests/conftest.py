@@ -17,6 +17,18 @@ TEMPLATES = ROOT / "templates"
 SEED_DATA = FIXTURES / "indicator-3.2.yaml"
 SEED_TEXT = FIXTURES / "seed-form.txt"
 REPORT_DATA = FIXTURES / "report-2550-r12.yaml"  # several indicators, both methods
+
+# The report fixture's figures, worked out by hand (see the comment at the top of the
+# file): weight, result column, score, weighted score, as the form prints them.
+REPORT_FIGURES = {
+    "1.1": ("20", "ร้อยละ 93.5", "3.75", "0.75"),
+    "1.2": ("15", "15 วัน", "3.5", "0.525"),
+    "2.1": ("25", "3", "3.6", "0.9"),
+    "2.2": ("10", "0", "0", "0"),
+    "3.1": ("10", "3.7 คะแนน", "3.3333", "0.3333"),
+    "3.2": ("15", "2", "2", "0.3"),
+    "3.3": ("5", "ร้อยละ 98.2", "5", "0.25"),
+}
 DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -88,6 +100,15 @@ def seed_docx(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("seed")
     [document] = api.render(SEED_DATA, out_dir=out)
     return document.path
+
+
+@pytest.fixture(scope="session")
+def report_docx(tmp_path_factory) -> dict[str, Path]:
+    """The multi-indicator report rendered once: indicator code -> its document."""
+    from docgen import api
+
+    out = tmp_path_factory.mktemp("report")
+    return {document.code: document.path for document in api.render(REPORT_DATA, out_dir=out)}
 
 
 @pytest.fixture(scope="session")
