@@ -15,7 +15,7 @@ from typing import Any
 from . import thai
 from .model import Indicator, MilestoneScoring, Person, Report, ReportInfo
 from .richtext import RichText
-from .scoring import Score, score_indicator
+from .scoring import ReportScore, Score, score_indicator, score_report
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,17 @@ class IndicatorView:
     weighted_score: Decimal
     result_text: str  # ผลการดำเนินงาน column: the level, or the value with its unit
     score_explanation: str
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """The report summary: every indicator with its figures, and the composite."""
+
+    indicators: list[IndicatorView]  # in the order of the data file
+    count: int
+    total_weight: Decimal  # 100 in a complete report
+    weights_complete: bool  # total_weight == 100; the template warns otherwise
+    composite: Decimal  # คะแนนรวม: the sum of the weighted scores
 
 
 def _people(people: list[Person]) -> list[PersonView]:
@@ -200,6 +211,26 @@ def report_view(info: ReportInfo) -> ReportView:
 def indicator_context(report: Report, indicator: Indicator, score: Score | None = None) -> dict:
     """The context of one indicator's document: ``report`` and ``indicator``."""
     return {"report": report_view(report.report), "indicator": indicator_view(indicator, score)}
+
+
+def summary_view(report: Report, report_score: ReportScore | None = None) -> SummaryView:
+    indicators = report.all_indicators
+    report_score = report_score or score_report(indicators)
+    return SummaryView(
+        indicators=[
+            indicator_view(indicator, score)
+            for indicator, score in zip(indicators, report_score.scores, strict=True)
+        ],
+        count=len(indicators),
+        total_weight=report_score.total_weight,
+        weights_complete=report_score.weights_complete,
+        composite=report_score.composite,
+    )
+
+
+def summary_context(report: Report, report_score: ReportScore | None = None) -> dict:
+    """The context of a report's summary document: ``report`` and ``summary``."""
+    return {"report": report_view(report.report), "summary": summary_view(report, report_score)}
 
 
 def view_fields(view: type) -> list[tuple[str, Any]]:

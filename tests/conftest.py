@@ -103,12 +103,17 @@ def seed_docx(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def report_docx(tmp_path_factory) -> dict[str, Path]:
-    """The multi-indicator report rendered once: indicator code -> its document."""
+def report_rendered(tmp_path_factory):
+    """The multi-indicator report rendered once, with its summary (a RenderedReport)."""
     from docgen import api
 
-    out = tmp_path_factory.mktemp("report")
-    return {document.code: document.path for document in api.render(REPORT_DATA, out_dir=out)}
+    return api.render_report(REPORT_DATA, out_dir=tmp_path_factory.mktemp("report"), summary=True)
+
+
+@pytest.fixture(scope="session")
+def report_docx(report_rendered) -> dict[str, Path]:
+    """Indicator code -> its document, from the report rendered once."""
+    return {document.code: document.path for document in report_rendered.documents}
 
 
 @pytest.fixture(scope="session")
