@@ -36,6 +36,7 @@ class RenderedDocument:
     path: Path
     score: Score
     pdf: Path | None = None
+    pdf_font: str | None = None  # the font PDF output used (real, or derived stand-in)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class RenderedSummary:
     path: Path
     score: ReportScore
     pdf: Path | None = None
+    pdf_font: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def render_report(
     summary_template: str | Path | Template | None = None,
     digits: str = "arabic",
     pdf: bool = False,
+    font_dir: str | Path | None = None,
 ) -> RenderedReport:
     """Render every indicator of a data file into `out_dir`, and the summary if asked.
 
@@ -206,7 +209,7 @@ def render_report(
         path = atomic_write_bytes(out_dir / summary_name(report), summary_payload)
         summary_doc = RenderedSummary(path, report_score)
     if pdf:
-        documents, summary_doc = _convert(documents, summary_doc, out_dir)
+        documents, summary_doc = _convert(documents, summary_doc, out_dir, font_dir)
     warning = report_score.weight_warning
     wants_composite = summary or report.indicators is not None
     return RenderedReport(
@@ -218,13 +221,16 @@ def render_report(
 
 
 def _convert(
-    documents: list[RenderedDocument], summary: RenderedSummary | None, out_dir: Path
+    documents: list[RenderedDocument],
+    summary: RenderedSummary | None,
+    out_dir: Path,
+    font_dir: str | Path | None,
 ) -> tuple[list[RenderedDocument], RenderedSummary | None]:
     """Convert every written document to PDF in one batch; fail naming each file that did not."""
     from .pdf import convert_to_pdf
 
     sources = [doc.path for doc in documents] + ([summary.path] if summary else [])
-    results = convert_to_pdf(sources, out_dir)
+    results = convert_to_pdf(sources, out_dir, font_dir=font_dir)
     failures = [r for r in results if r.error]
     if failures:
         raise OutputError(
@@ -232,11 +238,11 @@ def _convert(
             + "; ".join(f"{r.source.name}: {r.error}" for r in failures)
         )
     converted = [
-        RenderedDocument(doc.code, doc.path, doc.score, result.pdf)
+        RenderedDocument(doc.code, doc.path, doc.score, result.pdf, result.font)
         for doc, result in zip(documents, results, strict=False)
     ]
     if summary is not None:
-        summary = RenderedSummary(summary.path, summary.score, results[-1].pdf)
+        summary = RenderedSummary(summary.path, summary.score, results[-1].pdf, results[-1].font)
     return converted, summary
 
 
@@ -247,12 +253,15 @@ def render(
     *,
     digits: str = "arabic",
     pdf: bool = False,
+    font_dir: str | Path | None = None,
 ) -> list[RenderedDocument]:
     """Render every indicator of a data file into `out_dir`; return what was written.
 
     The per-indicator part of `render_report`, kept for callers that want only the list.
     """
-    return render_report(data, template, out_dir, digits=digits, pdf=pdf).documents
+    return render_report(
+        data, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir
+    ).documents
 
 
 def composite(documents: list[RenderedDocument]) -> Decimal:

@@ -72,6 +72,13 @@ def main() -> None:
     default=None,
     help="A .docx template for the summary instead of the default one (implies --summary).",
 )
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
 def render(
     data_file: Path,
     out_dir: Path,
@@ -80,6 +87,8 @@ def render(
     pdf: bool,
     summary: bool,
     summary_template: Path | None,
+    font_dir: Path | None,
+    verbose: bool,
 ) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
     round and code (e.g. 2550-r12-3.2.docx); with --summary, also the report
@@ -97,6 +106,7 @@ def render(
             summary_template=summary_template,
             digits=digits,
             pdf=pdf,
+            font_dir=font_dir,
         )
     except DocgenError as exc:
         _fail(exc)
@@ -106,7 +116,7 @@ def render(
             f"weighted {format_score(doc.score.weighted)})"
         )
         if doc.pdf:
-            click.echo(f"wrote {doc.pdf}")
+            click.echo(_wrote_pdf(doc.pdf, doc.pdf_font, verbose))
     count = len(result.documents)
     figures = (
         f"composite {format_score(result.score.composite)}, "
@@ -116,11 +126,31 @@ def render(
     if result.summary is not None:
         click.echo(f"wrote {result.summary.path}  ({figures})")
         if result.summary.pdf:
-            click.echo(f"wrote {result.summary.pdf}")
+            click.echo(_wrote_pdf(result.summary.pdf, result.summary.pdf_font, verbose))
     elif len(result.documents) > 1:
         click.echo(figures)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
+    return f"wrote {pdf}" + (f"  (font: {font})" if verbose else "")
+
+
+@main.command()
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
+)
+def doctor(font_dir: Path | None) -> None:
+    """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use."""
+    from .fonts import doctor_report
+
+    report = doctor_report(font_dir=font_dir)
+    click.echo(str(report))
+    sys.exit(0 if report.ok else 3)
 
 
 if __name__ == "__main__":  # pragma: no cover
