@@ -7,6 +7,7 @@ from decimal import Decimal
 import docx
 import pytest
 from conftest import REPORT_DATA, REPORT_FIGURES, SEED_DATA, document_text
+from openxml_audit import OpenXmlValidator
 
 from docgen import api
 from docgen.data import load
@@ -52,6 +53,18 @@ def test_one_document_per_indicator_and_the_summary(report_rendered):
     ]
     assert report_rendered.summary.path.name == "2550-r12-summary.docx"
     assert report_rendered.warnings == []
+
+
+@pytest.mark.parametrize("which", ["summary", "quantitative form"])
+def test_documents_are_valid_ooxml_for_word(report_rendered, report_docx, which):
+    path = report_rendered.summary.path if which == "summary" else report_docx["1.2"]
+    result = OpenXmlValidator().validate(str(path))
+    assert result.is_valid, [str(e) for e in result.errors][:5]
+
+
+def test_summary_is_a4_landscape(report_rendered):
+    section = docx.Document(str(report_rendered.summary.path)).sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
 
 
 def test_summary_lists_every_indicator_with_four_decimals(report_rendered):
