@@ -34,7 +34,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from .errors import Location, TemplateError
-from .filters import make_environment
+from .filters import FilterError, make_environment
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -337,6 +337,9 @@ class Template:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
+        except FilterError as exc:
+            location = _locate(part, _template_lineno(exc))
+            raise TemplateError(str(exc), self.path, location) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             location = _locate(part, _template_lineno(exc))
             raise TemplateError(f"{type(exc).__name__}: {exc}", self.path, location) from None

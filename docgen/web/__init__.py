@@ -30,9 +30,13 @@ def create_app(
     template: str | Path | None = None,
     *,
     pdf: bool | None = None,
+    font_dir: str | Path | None = None,
     trusted_hosts: list[str] | None = None,
 ) -> Flask:
-    """The application over `workspace`; `pdf` None means "when LibreOffice is installed"."""
+    """The application over `workspace`; `pdf` None means "when LibreOffice is installed".
+
+    `font_dir` is the folder of real TH Sarabun fonts PDFs use, as in ``docgen render``.
+    """
     from . import views
 
     app = Flask(__name__)
@@ -44,6 +48,7 @@ def create_app(
         DOCGEN_TEMPLATE=Path(template) if template is not None else None,
         DOCGEN_PDF=views.pdf_available() if pdf is None else pdf,
         DOCGEN_PDF_LOCK=threading.Lock(),  # one LibreOffice conversion at a time
+        DOCGEN_FONT_DIR=font_dir,
     )
     if trusted_hosts:
         app.config["TRUSTED_HOSTS"] = trusted_hosts
@@ -66,6 +71,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
     template: str | Path | None = None,
+    font_dir: str | Path | None = None,
 ) -> None:
     """Serve the form until interrupted (waitress, a production WSGI server)."""
     from waitress import serve as waitress_serve
@@ -73,7 +79,7 @@ def serve(
     # On the loopback address only this machine's names are answered, so a web page
     # elsewhere cannot reach the server through a DNS name that points here.
     hosts = ["127.0.0.1", "localhost", "[::1]"] if _loopback(host) else None
-    app = create_app(workspace, template, trusted_hosts=hosts)
+    app = create_app(workspace, template, font_dir=font_dir, trusted_hosts=hosts)
     waitress_serve(app, host=host, port=port, threads=4, ident="docgen")
 
 

@@ -32,6 +32,21 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         (r"expected text in quotes", "ต้องเป็นข้อความ"),
         (r"expected a valid string", "ต้องเป็นข้อความ"),
         (r"expected a valid list", "ต้องเป็นรายการ"),
+        (r"expected exactly (\d+) steps.*got (\d+)", "ต้องมีครบ {1} ขั้นตอน (ตอนนี้มี {2})"),
+        (r"expected exactly (\d+) targets.*got (\d+)", "ต้องมีเป้าหมายครบ {1} ระดับ (ตอนนี้มี {2})"),
+        (r"expected a unit such as", "ต้องกรอกหน่วยวัด เช่น ร้อยละ วัน หรือ บาท"),
+        (
+            r"date (\S+) is out of range",
+            "วันที่ {1} อยู่นอกช่วงที่รับได้: ใช้ปี ค.ศ. ระหว่าง 1900 ถึง 2200 (เช่น 2007 ไม่ใช่ 2550)",
+        ),
+        (
+            r"scoring\.\w+ is for quantitative indicators",
+            "ช่องนี้ใช้กับตัวชี้วัดเชิงปริมาณ ไม่ใช่แบบขั้นความสำเร็จ (Milestone)",
+        ),
+        (
+            r"scoring\.\w+ is for milestone indicators",
+            "ช่องนี้ใช้กับตัวชี้วัดแบบขั้นความสำเร็จ (Milestone) ไม่ใช่เชิงปริมาณ",
+        ),
         (r"List should have at least 1 item", "ต้องมีอย่างน้อย 1 รายการ"),
         (r"List should have at least (\d+) items.*not (\d+)", "ต้องมี {1} รายการ (ตอนนี้มี {2})"),
         (r"List should have at most (\d+) items.*not (\d+)", "ต้องมี {1} รายการ (ตอนนี้มี {2})"),

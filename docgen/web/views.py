@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,12 +153,14 @@ def _score_view(live: LiveScore | None, form: IndicatorForm) -> dict[str, str]:
 
 
 def pdf_available() -> bool:
-    """PDF downloads need LibreOffice and the converter module."""
+    """PDF downloads need LibreOffice, found the way ``docgen render --pdf`` finds it."""
+    from ..pdf import find_soffice
+
     try:
-        from .. import pdf  # noqa: F401
-    except ImportError:
+        find_soffice()
+    except OutputError:
         return False
-    return shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+    return True
 
 
 def _page(
@@ -408,8 +409,9 @@ def _to_pdf(file_name: str, payload: bytes) -> bytes:
     with current_app.config["DOCGEN_PDF_LOCK"], tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / file_name
         source.write_bytes(payload)
-        [result] = convert_to_pdf([source], Path(folder))
-        if result.error or result.pdf is None:
+        font_dir = current_app.config["DOCGEN_FONT_DIR"]
+        [result] = convert_to_pdf([source], Path(folder), font_dir=font_dir)
+        if not result.ok:
             raise OutputError(f"PDF conversion failed for {file_name}: {result.error}")
         return Path(result.pdf).read_bytes()
 

@@ -54,6 +54,10 @@ SPOILS = {
     "no value": _set("indicator.scoring", QUANTITATIVE),
     "unordered targets": _set("indicator.scoring", {**QUANTITATIVE, "targets": [5, 4, 3, 2, 1]}),
     "unknown field": _set("indicator.colour", "red"),
+    "blank unit": _set("indicator.scoring", {**QUANTITATIVE, "unit": " "}),
+    "too few targets": _set("indicator.scoring", {**QUANTITATIVE, "targets": [1, 2]}),
+    "other method's field": _set("indicator.scoring", {**QUANTITATIVE, "steps": ["a"] * 5}),
+    "date out of range": _set("report.as_of", "2550-09-30"),
     "infinite": _set("indicator.weight", float("inf")),
 }
 
@@ -71,7 +75,8 @@ def test_the_validators_messages_have_thai_wording(seed_raw, spoil):
     with pytest.raises(DataError) as caught:
         validate(raw)
     for problem in caught.value.problems:
-        assert THAI.search(thai_message(problem.message)), problem.message
+        thai = thai_message(problem.message)
+        assert thai != problem.message and THAI.search(thai), problem.message
 
 
 @pytest.mark.parametrize(

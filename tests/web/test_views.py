@@ -9,7 +9,7 @@ import re
 import docx
 import pytest
 import yaml
-from conftest import SEED_DATA, document_text, squash
+from conftest import SEED_DATA, document_text, pdf_comparable, pdf_text, require_tool, squash
 from support import SEED_NAME, client, error_for, form_fields, open_form, score_row, workspace
 
 from docgen.data import load
@@ -56,7 +56,7 @@ def test_open_shows_the_files_values_and_its_score(client):
     assert fields["indicator.description"] == seed.description
     assert fields.getlist("indicator.evidence[6]") == [seed.evidence[6]]
     assert live_cell(page) == "5"
-    assert "ดำเนินการแล้วเสร็จขั้นตอนที่ 1, 2, 3, 4, 5" in page
+    assert f'data-live="explanation">{score_indicator(seed).explanation}</p>' in page
 
 
 def test_saving_an_unchanged_form_keeps_the_data_and_the_files_comments(client, workspace):
@@ -134,7 +134,12 @@ BAD_INPUT = [
         "ต้องไม่เกิน 1",
     ),
     ("indicator.collectors[1].name", "", "indicator.collectors[1].name", "ต้องกรอกช่องนี้"),
-    ("indicator.scoring.method", "quantitative", "indicator.scoring.unit", "ต้องกรอกช่องนี้"),
+    (
+        "indicator.scoring.method",
+        "quantitative",
+        "indicator.scoring.unit",
+        "ต้องกรอกหน่วยวัด เช่น ร้อยละ วัน หรือ บาท",
+    ),
     ("indicator.scoring.method", "quantitative", "indicator.scoring.targets[0]", "ต้องกรอกตัวเลข"),
 ]
 
@@ -270,9 +275,11 @@ def test_live_score_explains_and_reports_messages(client):
     del fields["indicator.result.steps[4].done"]
     fields["indicator.weight"] = "abc"
     answer = client.post("/api/score", data=fields).get_json()
-    assert answer["score"]["explanation"] == (
-        "ดำเนินการแล้วเสร็จขั้นตอนที่ 1, 2, 3, 4 ต่อเนื่องถึงขั้นตอนที่ 4 จึงได้ระดับ 4 ได้คะแนน 4"
-    )
+    seed = load(SEED_DATA).indicator
+    steps = [step.model_copy(update={"done": step.step < 5}) for step in seed.result.steps]
+    unticked = seed.model_copy(update={"result": seed.result.model_copy(update={"steps": steps})})
+    assert answer["score"]["explanation"] == score_indicator(unticked).explanation
+    assert "4" in answer["score"]["explanation"]
     assert {
         "slot": "indicator.weight",
         "label": "น้ำหนัก (ร้อยละ)",
@@ -456,3 +463,20 @@ def test_only_this_computers_names_are_answered(workspace):
     refused = client.get("/", headers={"Host": "rebound.attacker.example"})
     assert refused.status_code == 400
     assert "คำขอไม่ถูกต้อง" in refused.get_data(as_text=True)
+
+
+@pytest.mark.libreoffice
+def test_download_pdf_is_the_edited_report_converted_by_libreoffice(workspace, tmp_path):
+    require_tool("soffice")
+    client = create_app(workspace).test_client()  # PDF where LibreOffice is installed
+    page, fields = open_form(client, SEED_URL)
+    assert not re.search(r'value="pdf" disabled', page)
+    fields["indicator.name"] = "ตัวชี้วัดทดลองพีดีเอฟ"
+    fields["action"] = "pdf"
+    response = client.post(SEED_URL, data=fields)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert response.mimetype == "application/pdf"
+    assert "2550-r12-3.2.pdf" in response.headers["Content-Disposition"]
+    path = tmp_path / "download.pdf"
+    path.write_bytes(response.data)
+    assert pdf_comparable("ตัวชี้วัดทดลองพีดีเอฟ") in pdf_comparable(pdf_text(path))
