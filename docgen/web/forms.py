@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..context import indicator_view
 from ..errors import Problem
 from ..model import STEP_COUNT, TARGET_COUNT, Indicator
 from ..scoring import display_round, score_indicator
@@ -411,6 +412,7 @@ class LiveScore:
     score: Decimal
     weighted: Decimal | None  # None while the weight is not a valid number
     explanation: str
+    result: str  # the ผลการดำเนินงาน column as the document prints it
 
 
 _IDENTITY = {
@@ -437,7 +439,8 @@ def live_score(indicator: dict[str, Any]) -> LiveScore | None:
             continue
         score = score_indicator(model)
         weighted = score.weighted if candidate is weight else None
-        return LiveScore(score.level, score.score, weighted, score.explanation)
+        result = indicator_view(model, score).result_text
+        return LiveScore(score.level, score.score, weighted, score.explanation, result)
     return None
 
 

@@ -135,20 +135,16 @@ def _problems(document: dict[str, Any]) -> tuple[Report | None, list[Problem]]:
         return None, exc.problems
 
 
-def _score_view(live: LiveScore | None, form: IndicatorForm) -> dict[str, str]:
+def _score_view(live: LiveScore | None) -> dict[str, str]:
     """The score panel's texts, printed as the document prints them."""
     if live is None:
         return {"level": "–", "score": "–", "weighted": "–", "explanation": "", "result": "–"}
-    if form.method == "quantitative":
-        result = f"{form.value} {form.unit}".strip()
-    else:
-        result = str(live.level)
     return {
         "level": str(live.level),
         "score": format_score(live.score),
         "weighted": format_score(live.weighted) if live.weighted is not None else "–",
         "explanation": live.explanation,
-        "result": result,
+        "result": live.result,
     }
 
 
@@ -173,7 +169,7 @@ def _page(
     notice: str = "",
     alert: str = "",
     status: int = 200,
-    count: int = 1,
+    count: int | None = None,
 ) -> tuple[str, int]:
     draft = form.to_data()
     messages = messages or []
@@ -190,7 +186,7 @@ def _page(
         base=base,
         messages=messages,
         by_slot=by_slot,
-        score=_score_view(live_score(draft.indicator), form),
+        score=_score_view(live_score(draft.indicator)),
         weight_text=form.weight or "–",
         notice=notice,
         alert=alert,
@@ -312,7 +308,8 @@ def edit_post(name: str) -> Any:
     messages = messages_for(problems, draft, form, opened.index)
     own = [m for m in messages if not m.elsewhere]
     if own:
-        return _page(form, messages=messages, alert=_not_saved(own), status=422, **page)
+        alert = _not_saved(own)
+        return _page(form, messages=messages, alert=alert, status=422, count=_count(opened), **page)
     try:
         workspace.save(name, serialize(document, name, opened.snapshot.text), base)
     except ConflictError as exc:
@@ -427,7 +424,7 @@ def score() -> Response:
     _, problems = _problems(draft.document())
     messages = messages_for(problems, draft, form)
     return jsonify(
-        score=_score_view(live_score(draft.indicator), form),
+        score=_score_view(live_score(draft.indicator)),
         weight=form.weight or "–",
         messages=[{"slot": m.slot, "label": m.label, "text": m.text} for m in messages],
     )

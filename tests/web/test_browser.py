@@ -1,4 +1,4 @@
-"""A clerk's session in a real browser: Debian's chromium, driven by selenium,
+"""A clerk at work in a real browser: Debian's chromium, driven by selenium,
 against the server that ``docgen serve`` starts."""
 
 from __future__ import annotations

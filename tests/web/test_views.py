@@ -232,18 +232,19 @@ def test_pdf_without_libreoffice_is_a_clear_page(client):
     assert "ไม่ได้ติดตั้ง LibreOffice" in response.get_data(as_text=True)
 
 
-# (what changes on the seed's form, score, weighted score)
+# (what changes on the seed's form, score, weighted score, the ผลการดำเนินงาน column)
 LIVE = [
-    ({}, "5", "0.2"),
-    ({"-indicator.result.steps[4].done": ""}, "4", "0.16"),
+    ({}, "5", "0.2", "5"),
+    ({"-indicator.result.steps[4].done": ""}, "4", "0.16", "4"),
     (
         {"-indicator.result.steps[4].done": "", "indicator.result.steps[4].progress": "0.5"},
         "4.5",
         "0.18",
+        "4",
     ),
-    ({"-indicator.result.steps[1].done": ""}, "1", "0.04"),
-    ({"indicator.weight": "abc"}, "5", "–"),
-    ({"indicator.name": "", "indicator.code": ""}, "5", "0.2"),
+    ({"-indicator.result.steps[1].done": ""}, "1", "0.04", "1"),
+    ({"indicator.weight": "abc"}, "5", "–", "5"),
+    ({"indicator.name": "", "indicator.code": ""}, "5", "0.2", "5"),
     (
         {
             "indicator.scoring.method": "quantitative",
@@ -253,21 +254,24 @@ LIVE = [
         },
         "3.5",
         "0.14",
+        "ร้อยละ 72.5",
     ),
-    ({"indicator.scoring.method": "quantitative"}, "–", "–"),
+    ({"indicator.scoring.method": "quantitative"}, "–", "–", "–"),
 ]
 
 
-@pytest.mark.parametrize(("changes", "score", "weighted"), LIVE)
-def test_live_score_is_the_engines_score_of_the_form_as_it_is(client, changes, score, weighted):
+@pytest.mark.parametrize(("changes", "score", "weighted", "result"), LIVE)
+def test_live_score_is_the_engines_score_of_the_form_as_it_is(
+    client, changes, score, weighted, result
+):
     _, fields = open_form(client, SEED_URL)
     for key, value in changes.items():
         if key.startswith("-"):
             del fields[key[1:]]
         else:
             fields[key] = value
-    answer = client.post("/api/score", data=fields).get_json()
-    assert (answer["score"]["score"], answer["score"]["weighted"]) == (score, weighted)
+    answer = client.post("/api/score", data=fields).get_json()["score"]
+    assert (answer["score"], answer["weighted"], answer["result"]) == (score, weighted, result)
 
 
 def test_live_score_explains_and_reports_messages(client):
@@ -335,7 +339,8 @@ def test_one_indicator_of_a_file_with_several_is_edited_in_place(client, workspa
     before = load(workspace / "both.yaml")
 
     assert "ตัวที่ 2" in client.get("/").get_data(as_text=True)
-    _, fields = open_form(client, "/edit/both.yaml?i=1")
+    page, fields = open_form(client, "/edit/both.yaml?i=1")
+    assert "ตัวชี้วัดลำดับที่ 2 จาก 2" in page
     assert fields["indicator.code"] == "3.3"
     fields["indicator.name"] = "ตัวที่สองแก้แล้ว"
     assert client.post("/edit/both.yaml?i=1", data=fields).status_code == 303
