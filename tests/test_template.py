@@ -92,14 +92,14 @@ def test_paragraph_tag_keeps_the_paragraph_look(tmp_path):
     ("paragraphs", "table", "message", "place"),
     [
         (["intro", "{{ indicator.nmae }}"], None, "unknown variable", "body paragraph 2"),
-        (["{% for x in items %}", "{{ x }}"], None, "tag syntax error", "body paragraph"),
+        (["{% for x in items %}", "{{ x }}"], None, "is never closed", "body paragraph 1"),
         (
             ["ok"],
             [["a", "b"], ["c", "{{ missing_name }}"]],
             "unknown variable",
             "table 1, row 2, column 2",
         ),
-        (["{{ 3|no_such_filter }}"], None, "No filter named 'no_such_filter'", "body paragraph 1"),
+        (["{{ 3|no_such_filter }}"], None, "unknown filter 'no_such_filter'", "body paragraph 1"),
         (["{{ ''.__class__.__mro__ }}"], None, "not allowed in a template", "body paragraph 1"),
     ],
     ids=["misspelt", "unclosed-for", "table-cell", "unknown-filter", "sandbox"],
