@@ -33,6 +33,7 @@ class RenderedDocument:
     path: Path
     score: Score
     pdf: Path | None = None
+    pdf_font: str | None = None  # the font PDF output used (real, or derived stand-in)
 
 
 @lru_cache(maxsize=16)
@@ -106,6 +107,7 @@ def render(
     *,
     digits: str = "arabic",
     pdf: bool = False,
+    font_dir: str | Path | None = None,
 ) -> list[RenderedDocument]:
     """Render every indicator of a data file into `out_dir`; return what was written.
 
@@ -129,9 +131,9 @@ def render(
     if pdf:
         from .pdf import convert_to_pdf
 
-        results = convert_to_pdf([doc.path for doc in written], out_dir)
+        results = convert_to_pdf([doc.path for doc in written], out_dir, font_dir=font_dir)
         written = [
-            RenderedDocument(doc.code, doc.path, doc.score, result.pdf)
+            RenderedDocument(doc.code, doc.path, doc.score, result.pdf, result.font)
             for doc, result in zip(written, results, strict=True)
         ]
         failures = [r for r in results if r.error]

@@ -60,7 +60,22 @@ def main() -> None:
     help="Print the numbers docgen writes in Arabic or Thai digits.",
 )
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
-def render(data_file: Path, out_dir: Path, template: Path | None, digits: str, pdf: bool) -> None:
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
+def render(
+    data_file: Path,
+    out_dir: Path,
+    template: Path | None,
+    digits: str,
+    pdf: bool,
+    font_dir: Path | None,
+    verbose: bool,
+) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
     round and code (e.g. 2550-r12-3.2.docx).
 
@@ -68,7 +83,9 @@ def render(data_file: Path, out_dir: Path, template: Path | None, digits: str, p
     message names the file, the line, the field or the template cell.
     """
     try:
-        documents = api.render(data_file, template, out_dir, digits=digits, pdf=pdf)
+        documents = api.render(
+            data_file, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir
+        )
     except DocgenError as exc:
         _fail(exc)
     for doc in documents:
@@ -77,7 +94,23 @@ def render(data_file: Path, out_dir: Path, template: Path | None, digits: str, p
             f"weighted {_compact(doc.score.weighted)})"
         )
         if doc.pdf:
-            click.echo(f"wrote {doc.pdf}")
+            click.echo(f"wrote {doc.pdf}" + (f"  (font: {doc.pdf_font})" if verbose else ""))
+
+
+@main.command()
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
+)
+def doctor(font_dir: Path | None) -> None:
+    """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use."""
+    from .fonts import doctor_report
+
+    report = doctor_report(font_dir=font_dir)
+    click.echo(str(report))
+    sys.exit(0 if report.ok else 3)
 
 
 def _compact(value) -> str:

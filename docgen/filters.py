@@ -30,6 +30,10 @@ from .scoring import display_round
 DIGIT_STYLES = ("arabic", "thai")
 
 
+class FilterError(ValueError):
+    """A filter was given a value it cannot format; the message names the filter."""
+
+
 def format_score(value: Any, places: int | None = None) -> str:
     """A score as the seed prints it (compact), or with fixed decimals.
 
@@ -67,7 +71,9 @@ def _decimal(value: Any, filter_name: str) -> Decimal:
     try:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     except ArithmeticError:
-        raise ValueError(f"the {filter_name} filter needs a number, got {value!r}") from None
+        raise ValueError(
+            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
+        ) from None
 
 
 def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,7 +90,7 @@ def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]
                 text = (
                     f"the {filter_name} filter cannot use {type(value).__name__} {value!r}: {text}"
                 )
-            raise type(exc)(text) from None
+            raise FilterError(text) from None
 
     return wrapper
 

@@ -190,6 +190,16 @@ class ReportInfo(_Strict):
     organization: Text | None = Field(default=None, description="The reporting office")
     as_of: dt.date | None = Field(default=None, description="ISO date, shown as พ.ศ.")
 
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not (dt.date(1900, 1, 1) <= value <= dt.date(2200, 12, 31)):
+            raise ValueError(
+                f"date {value.isoformat()} is out of range: docgen formats dates from "
+                "1 Jan 1900 to 31 Dec 2200"
+            )
+        return value
+
 
 class Report(_Strict):
     """A data file: report information and one indicator or a list of them."""

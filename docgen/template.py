@@ -39,7 +39,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from .errors import Location, TemplateError, TemplateProblem
-from .filters import make_environment
+from .filters import FilterError, make_environment
 from .tags import Tag, analyse, find_tags, tags_of, unknown_name_problem
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -573,6 +573,11 @@ class Template:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
+        except FilterError as exc:
+            location = _locate(part, _template_lineno(exc))
+            raise TemplateError(
+                str(exc), self.path, location, "check the field's type in `docgen fields`"
+            ) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             location = _locate(part, _template_lineno(exc))
             raise TemplateError(
