@@ -6,6 +6,7 @@ problem (disk, LibreOffice); 4 template problem.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -111,6 +112,56 @@ def doctor(font_dir: Path | None) -> None:
     report = doctor_report(font_dir=font_dir)
     click.echo(str(report))
     sys.exit(0 if report.ok else 3)
+
+
+_DIGITS = click.option(
+    "--digits",
+    type=click.Choice(DIGIT_STYLES),
+    default="arabic",
+    show_default=True,
+    help="Print the numbers docgen writes in Arabic or Thai digits.",
+)
+
+
+@main.command()
+@click.argument("template", type=_FILE)
+@click.option(
+    "--data",
+    "data_file",
+    type=_FILE,
+    help="Also render every indicator of this data file in memory and report what fails.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with every problem, for editors and CI.",
+)
+@_DIGITS
+def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None:
+    """Find every problem of TEMPLATE in one run: tag syntax, unclosed
+    {% for %}/{% if %}, {%tr %} outside a table row, tags Word split beyond
+    repair, unknown variables, fields and filters.
+
+    Each problem names its place as Word shows it ("body paragraph 14",
+    "table 3, row 2, column 4"), the text around the tag, and what to do.
+    Exit code 0: no problems; 1: problems found (or the data file is invalid).
+    """
+    from .check import check_template
+
+    try:
+        result = check_template(template, data_file, digits=digits)
+    except DocgenError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(problem.describe(str(template)))
+        click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
 
 
 def _compact(value) -> str:
