@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench fuzz clean
+.PHONY: demo test lint readme bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/docgen render fixtures/indicator-3.2.yaml -o output
+
+# the README's template reference is generated; a test fails when it is stale
+readme: $(STAMP)
+	$(PY) -c "from docgen.reference import update_readme; update_readme('README.md')"
 
 lint: $(STAMP)
 	$(PY) -m ruff check docgen tests

@@ -15,6 +15,7 @@ import click
 from . import __version__, api
 from .errors import DocgenError
 from .filters import DIGIT_STYLES
+from .output import atomic_write_bytes
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -162,6 +163,50 @@ def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None
             click.echo(problem.describe(str(template)))
         click.echo(result.summary())
     sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+def fields(fmt: str) -> None:
+    """List the variables a template may use (type and example) and the filters."""
+    from . import reference
+
+    output = {"text": reference.text, "markdown": reference.markdown, "json": reference.as_json}
+    click.echo(output[fmt](), nl=fmt == "json")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the data format, for editors that check YAML/JSON.
+
+    \b
+    VS Code (YAML extension): save it, e.g. docgen schema -o docgen-data.schema.json,
+    then put this first line in a data file:
+      # yaml-language-server: $schema=docgen-data.schema.json
+    """
+    from .model import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    except DocgenError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output}")
 
 
 def _compact(value) -> str:
