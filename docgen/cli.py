@@ -209,6 +209,47 @@ def schema(output: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
+@main.command()
+@click.argument("data_file", type=_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/preview.png"),
+    show_default=True,
+    help="Page images are named after it: preview-1.png, preview-2.png, ...",
+)
+@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+@_DIGITS
+@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True)
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
+)
+def preview(
+    data_file: Path,
+    output: Path,
+    template: Path | None,
+    digits: str,
+    dpi: int,
+    font_dir: Path | None,
+) -> None:
+    """Render the first indicator of DATA_FILE and write its pages as PNG
+    images, through LibreOffice, for a quick look at a template."""
+    from .preview import preview as make_preview
+
+    try:
+        pages = make_preview(
+            data_file, output, template=template, digits=digits, dpi=dpi, font_dir=font_dir
+        )
+    except DocgenError as exc:
+        _fail(exc)
+    for page in pages:
+        click.echo(f"wrote {page}")
+
+
 def _compact(value) -> str:
     from .filters import format_score
 

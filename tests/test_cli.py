@@ -18,6 +18,10 @@ from docgen.cli import main
         (["render", "--help"], "--template"),
         (["render", "--help"], "--digits [arabic|thai]"),
         (["doctor", "--help"], "LibreOffice"),
+        (["check", "--help"], "Exit code 0:"),
+        (["fields", "--help"], "filters"),
+        (["schema", "--help"], "yaml-language-server: $schema="),
+        (["preview", "--help"], "PNG"),
     ],
 )
 def test_help_explains_itself(args, expected):
