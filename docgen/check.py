@@ -277,6 +277,9 @@ class _Names:
             if isinstance(key, nodes.Slice):
                 return owner
             return _element_type(owner) if owner is not None else None
+        asks_if_defined = isinstance(node, nodes.Test) and node.name in ("defined", "undefined")
+        if asks_if_defined and isinstance(node.node, nodes.Name):  # a variable that may be absent
+            return bool
         if isinstance(node, nodes.Filter | nodes.Test):
             kind = "filter" if isinstance(node, nodes.Filter) else "test"
             known = self.env.filters if kind == "filter" else self.env.tests

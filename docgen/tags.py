@@ -309,7 +309,11 @@ def analyse(env: jinja2.Environment, tags: list[Tag], source: str = "") -> Analy
             opened.members.append(end)
             blocks.append(opened.members)
 
+    raw = False  # between {% raw %} and {% endraw %} nothing is a tag
     for tag in tags:
+        if raw and tag.name != "endraw":
+            continue
+        raw = tag.name == "raw"
         if tag.kind == "{{":
             error = _syntax_error(env, tag.text)
             if error:

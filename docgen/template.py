@@ -586,11 +586,27 @@ class Template:
                 location,
                 "check the field's type and the filter's use in `docgen fields`",
             ) from None
+        except (RecursionError, MemoryError, OverflowError) as exc:
+            raise TemplateError(
+                f"the template could not be rendered here ({type(exc).__name__})",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "look for a loop or a value that grows without end",
+            ) from None
         return postprocess(xml)
 
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
-        body = _DOCXTPL.fix_tables(self.render_part_xml(DOCUMENT_PART, context))
+        xml = self.render_part_xml(DOCUMENT_PART, context)
+        try:
+            body = _DOCXTPL.fix_tables(xml)
+        except (etree.XMLSyntaxError, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise TemplateError(
+                f"the rendered body is not a valid Word document ({exc})",
+                self.path,
+                hint="run `docgen check` on the template: a block tag probably cuts through "
+                "a paragraph or a table cell",
+            ) from None
         for number, element in enumerate(body.iter("{*}docPr"), start=1001):
             element.set("id", str(number))  # docxtpl renumbers drawing ids the same way
         root = copy.deepcopy(part.shell)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DEFAULT_TEMPLATE, SEED_DATA, make_template, split_tag_runs
 
+from docgen import api
 from docgen.check import check_template
 from docgen.cli import main
 from docgen.errors import TemplateError
@@ -370,3 +371,29 @@ def test_a_file_that_is_not_a_template_is_one_problem(tmp_path):
         "    fix: save the template from Word or LibreOffice as .docx\n"
         f"1 problem in {path}\n"
     )
+
+
+# Jinja that is right must stay right: no problem reported, and the document says so.
+SOUND = [
+    ("{% raw %}{{ not a tag }}{% endraw %} {{ indicator.code }}", "{{ not a tag }} 3.2"),
+    ("{% macro box(a) %}[{{ a }}]{% endmacro %}{{ box(indicator.code) }}", "[3.2]"),
+    (
+        "{% set ns = namespace(done=0) %}{% for s in indicator.steps if s.done %}"
+        "{% set ns.done = ns.done + 1 %}{% else %}none{% endfor %}{{ ns.done }}",
+        "5",
+    ),
+    ("{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}", "a=1"),
+    ("{% with who = indicator.supervisors[-1] %}{{ who.name|trim }}{% endwith %}", "นายคุมพล"),
+    ("{{ report.as_of.year }} {{ indicator.description.text[:5] }}", "2007 พิจาร"),
+    ("{% if indicator.score is number and loop is not defined %}ok{% endif %}", "ok"),
+]
+
+
+@pytest.mark.parametrize(("tag", "shown"), SOUND, ids=[t[:24] for t, _ in SOUND])
+def test_sound_jinja_checks_clean_and_renders(tmp_path, tag, shown):
+    path = make_template(tmp_path / "t.docx", [tag])
+    result = check_template(path, SEED_DATA)
+    assert (result.problems, result.rendered) == ([], 1)
+    [document] = api.render(SEED_DATA, path, tmp_path / "out")
+    text = docx.Document(str(document.path)).paragraphs[0].text
+    assert text.startswith(shown)
