@@ -395,7 +395,12 @@ class PreparedPart:
         order: dict[int, int] = {}
         for index, (_start, _end, location) in enumerate(self.segments):
             order.setdefault(id(location), index)
-        return sorted(problems, key=lambda p: order.get(id(p.location), len(order)))
+
+        def key(problem: TemplateProblem) -> tuple[int, int]:
+            text = problem.location.text if problem.location is not None else ""
+            return order.get(id(problem.location), len(order)), text.find(problem.tag or "\0")
+
+        return sorted(problems, key=key)
 
 
 def prepare_part(name: str, data: bytes, template: str | Path | None = None) -> PreparedPart:
@@ -569,10 +574,18 @@ class Template:
             ) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
-                f"not allowed in a template: {exc}", self.path, _locate(part, _template_lineno(exc))
+                f"not allowed in a template: {exc}",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "a template reads fields and uses filters; it cannot reach Python's internals",
             ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
+            raise TemplateError(
+                str(exc),
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "run `docgen check` on the template for every problem and its fix",
+            ) from None
         except FilterError as exc:
             location = _locate(part, _template_lineno(exc))
             raise TemplateError(

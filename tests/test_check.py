@@ -217,6 +217,26 @@ BROKEN = [
         ],
     ),
     (
+        "two-in-one-paragraph",
+        ["ปี {{ report.fiscal_yaer }} รหัส {{ indicator.code }"],
+        None,
+        [
+            (
+                "body paragraph 1",
+                "unknown field 'fiscal_yaer' in report.fiscal_yaer",
+                "ปี {{ report.fiscal_yaer }} รหัส {{ indicator.code }",
+                "did you mean report.fiscal_year? report has: fiscal_year, round, "
+                "organization, as_of, round_label, period_text, period_start, period_end",
+            ),
+            (
+                "body paragraph 1",
+                "the tag '{{ indicator.code }' is not closed in this paragraph",
+                "ปี {{ report.fiscal_yaer }} รหัส {{ indicator.code }",
+                SPLIT_HINT,
+            ),
+        ],
+    ),
+    (
         "long-paragraph",
         [LONG],
         None,
@@ -397,3 +417,8 @@ def test_sound_jinja_checks_clean_and_renders(tmp_path, tag, shown):
     [document] = api.render(SEED_DATA, path, tmp_path / "out")
     text = docx.Document(str(document.path)).paragraphs[0].text
     assert text.startswith(shown)
+
+
+def test_python_api_checks_the_official_form_by_default():
+    result = api.check_template(data=SEED_DATA)
+    assert (result.ok, result.rendered, result.template) == (True, 1, DEFAULT_TEMPLATE)
