@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__, api
-from .errors import DocgenError
+from .errors import DataError, DocgenError
 from .filters import DIGIT_STYLES
 from .output import atomic_write_bytes
 
@@ -154,7 +154,11 @@ def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None
 
     try:
         result = check_template(template, data_file, digits=digits)
-    except DocgenError as exc:
+    except DataError as exc:
+        if fmt == "json":
+            report = {"template": str(template), "ok": False, "data_problems": exc.as_dicts()}
+            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            sys.exit(exc.exit_code)
         _fail(exc)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

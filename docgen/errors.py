@@ -50,6 +50,13 @@ class DataError(DocgenError):
             f"  - {line}" for line in lines
         )
 
+    def as_dicts(self) -> list[dict]:
+        """The problems in a JSON-ready form (file, line, field path, message)."""
+        return [
+            {"file": self.file, "line": p.line, "path": p.path, "message": p.message}
+            for p in self.problems
+        ]
+
     def with_file(self, file: str | Path) -> DataError:
         """The same problems, attributed to `file` (loaders know it, parsers don't)."""
         return DataError(self.problems, file)

@@ -376,9 +376,20 @@ def test_with_data_render_errors_are_reported_at_their_cell(tmp_path):
 def test_with_bad_data_the_data_error_is_reported(tmp_path):
     data = tmp_path / "bad.yaml"
     data.write_text(SEED_DATA.read_text(encoding="utf-8").replace("round: 12", "round: 7"))
-    result = CliRunner().invoke(main, ["check", str(DEFAULT_TEMPLATE), "--data", str(data)])
+    args = ["check", str(DEFAULT_TEMPLATE), "--data", str(data)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert f"error: {data}:6: report.round: expected 6, 9 or 12, got 7" in result.output
+    as_json = CliRunner().invoke(main, [*args, "--format", "json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.output)["data_problems"] == [
+        {
+            "file": str(data),
+            "line": 6,
+            "path": "report.round",
+            "message": "expected 6, 9 or 12, got 7",
+        }
+    ]
 
 
 def test_a_file_that_is_not_a_template_is_one_problem(tmp_path):
