@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from . import thai
 from .richtext import RichText, text_paragraph, to_wordml, xml_safe
-from .scoring import display_round
+from .scoring import display_round, format_compact
 
 DIGIT_STYLES = ("arabic", "thai")
 
@@ -43,11 +43,9 @@ def format_score(value: Any, places: int | None = None) -> str:
     ('0.2000', '3.3334')
     """
     number = _decimal(value, "score")
-    rounded = display_round(number)
     if places is None:
-        text = format(rounded.normalize(), "f")
-    else:
-        text = thai.format_number(rounded, decimals=places, grouping=False)
+        return format_compact(number)
+    text = thai.format_number(display_round(number), decimals=places, grouping=False)
     return "0" if text in ("-0", "") else text
 
 
