@@ -27,15 +27,26 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from .context import VIEWS, IndicatorView, ReportView, indicator_context
+from .context import (
+    VIEWS,
+    IndicatorView,
+    ReportView,
+    SummaryView,
+    indicator_context,
+    summary_context,
+)
 from .errors import TemplateError, TemplateProblem
 from .filters import make_environment
 from .richtext import RichText
 from .tags import Analysis, Tag, analyse, unknown_name_problem
 from .template import PreparedPart, Template, is_template_part, prepare_part, read_package
 
-#: The variables every template sees.
-ROOTS: dict[str, Any] = {"report": ReportView, "indicator": IndicatorView}
+#: What a template sees: an indicator's document, or the report summary.
+CONTEXTS: dict[str, dict[str, Any]] = {
+    "indicator": {"report": ReportView, "indicator": IndicatorView},
+    "summary": {"report": ReportView, "summary": SummaryView},
+}
+ROOTS = CONTEXTS["indicator"]
 #: What ``loop`` offers inside a ``{% for %}``.
 LOOP_FIELDS: dict[str, Any] = {
     "index": int,
@@ -63,6 +74,7 @@ class CheckResult:
     template: Path
     problems: list[TemplateProblem] = field(default_factory=list)
     rendered: int = 0  # documents rendered in memory with --data
+    kind: str = "indicator"  # the context it is written for: "indicator" or "summary"
 
     @property
     def ok(self) -> bool:
@@ -82,6 +94,7 @@ class CheckResult:
     def as_dict(self) -> dict:
         return {
             "template": str(self.template),
+            "kind": self.kind,
             "ok": self.ok,
             "rendered": self.rendered,
             "problems": [problem.as_dict() for problem in self.problems],
@@ -348,33 +361,52 @@ class _Names:
         self.report(node, f"unknown field '{name}' in {base}.{name}", hint, "variable")
 
 
-def check_names(env: jinja2.Environment, analysis: Analysis) -> list[TemplateProblem]:
-    """Unknown variables, fields, filters and tests among the sound tags."""
+def _tree(env: jinja2.Environment, analysis: Analysis) -> nodes.Template | TemplateProblem:
     try:
-        tree = env.parse(analysis.source)
+        return env.parse(analysis.source)
     except jinja2.TemplateSyntaxError as exc:  # the tag checks missed something; say so
         tag = analysis.lines[exc.lineno] if 0 < exc.lineno < len(analysis.lines) else None
-        return [
-            TemplateProblem(
-                f"tag syntax error: {exc.message}",
-                tag.location if tag else None,
-                tag=tag.written if tag else None,
-                kind="syntax",
-            )
-        ]
+        return TemplateProblem(
+            f"tag syntax error: {exc.message}",
+            tag.location if tag else None,
+            tag=tag.written if tag else None,
+            kind="syntax",
+        )
+
+
+def template_kind(env: jinja2.Environment, analyses: list[Analysis]) -> str:
+    """ "summary" for a template that reads a `summary` it never sets, else "indicator"."""
+    loaded: set[str] = set()
+    bound: set[str] = set()
+    for analysis in analyses:
+        tree = _tree(env, analysis)
+        if isinstance(tree, nodes.Template):
+            for name in tree.find_all(nodes.Name):
+                (loaded if name.ctx == "load" else bound).add(name.name)
+    return "summary" if "summary" in loaded - bound else "indicator"
+
+
+def check_names(
+    env: jinja2.Environment, analysis: Analysis, kind: str = "indicator"
+) -> list[TemplateProblem]:
+    """Unknown variables, fields, filters and tests among the sound tags."""
+    tree = _tree(env, analysis)
+    if isinstance(tree, TemplateProblem):
+        return [tree]
     walker = _Names(env, analysis)
-    walker.body(tree.body, dict(ROOTS))
+    walker.body(tree.body, dict(CONTEXTS[kind]))
     return walker.problems
 
 
 # --------------------------------------------------------------------------- the check
 
 
-def _static_problems(path: Path, env: jinja2.Environment) -> list[TemplateProblem]:
+def _static_problems(path: Path, env: jinja2.Environment) -> tuple[list[TemplateProblem], str]:
+    """The problems found without data, and the context the template is written for."""
     try:
         source = path.read_bytes()
     except OSError as exc:
-        return [TemplateProblem(f"cannot read the template: {exc.strerror}", kind="file")]
+        return [TemplateProblem(f"cannot read the template: {exc.strerror}", kind="file")], ""
     try:
         entries = read_package(path, source)
         parts: list[PreparedPart] = [
@@ -383,43 +415,56 @@ def _static_problems(path: Path, env: jinja2.Environment) -> list[TemplateProble
             if is_template_part(info.filename, data)
         ]
     except TemplateError as exc:
-        return [TemplateProblem(exc.message, exc.location, exc.hint, kind="file")]
+        return [TemplateProblem(exc.message, exc.location, exc.hint, kind="file")], ""
+    analyses = [analyse(env, part.tags(), part.source) for part in parts]
+    kind = template_kind(env, analyses)
     problems: list[TemplateProblem] = []
-    for part in parts:
-        analysis = analyse(env, part.tags(), part.source)
-        found = part.problems + analysis.problems + check_names(env, analysis)
+    for part, analysis in zip(parts, analyses, strict=True):
+        found = part.problems + analysis.problems + check_names(env, analysis, kind)
         problems += part.in_document_order(found)
-    return problems
+    return problems, kind
 
 
-def _render_problems(path: Path, data: Any, digits: str) -> tuple[list[TemplateProblem], int]:
-    """Render every indicator of `data` in memory; what fails, where."""
+def _render_problems(
+    path: Path, data: Any, digits: str, kind: str
+) -> tuple[list[TemplateProblem], int]:
+    """Render every document of `data` in memory (each indicator, or the summary)."""
     from .api import load_report
 
     report = load_report(data)
     template = Template(path, digits=digits)
+    if kind == "summary":
+        contexts = [("the summary", summary_context(report))]
+    else:
+        contexts = [
+            (f"indicator {indicator.code}", indicator_context(report, indicator))
+            for indicator in report.all_indicators
+        ]
     problems: list[TemplateProblem] = []
     rendered = 0
-    for indicator in report.all_indicators:
+    for name, context in contexts:
         try:
-            template.render(indicator_context(report, indicator))
+            template.render(context)
             rendered += 1
         except TemplateError as exc:
             for problem in exc.problems:
                 found = dataclasses.replace(
-                    problem,
-                    message=f"with indicator {indicator.code}: {problem.message}",
-                    kind="render",
+                    problem, message=f"with {name}: {problem.message}", kind="render"
                 )
                 problems.append(found)
     return problems, rendered
 
 
 def check_template(path: str | Path, data: Any = None, *, digits: str = "arabic") -> CheckResult:
-    """Every problem of a template; with `data` (a data file or report), render it too."""
+    """Every problem of a template; with `data` (a data file or report), render it too.
+
+    A template that names ``summary`` (and not ``indicator``) is checked as a report
+    summary, like ``templates/kpi_summary.docx``; any other as an indicator's document.
+    """
     path = Path(path)
     env = make_environment(digits)
-    result = CheckResult(path, _static_problems(path, env))
+    problems, kind = _static_problems(path, env)
+    result = CheckResult(path, problems, kind=kind or "indicator")
     if data is not None and not result.problems:
-        result.problems, result.rendered = _render_problems(path, data, digits)
+        result.problems, result.rendered = _render_problems(path, data, digits, kind)
     return result

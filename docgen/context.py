@@ -100,11 +100,11 @@ class IndicatorView:
 class SummaryView:
     """The report summary: every indicator with its figures, and the composite."""
 
-    indicators: list[IndicatorView]  # in the order of the data file
-    count: int
-    total_weight: Decimal  # 100 in a complete report
-    weights_complete: bool  # total_weight == 100; the template warns otherwise
-    composite: Decimal  # คะแนนรวม: the sum of the weighted scores
+    indicators: list[IndicatorView] = field(metadata={"doc": "In the order of the data file"})
+    count: int = field(metadata={"doc": "How many indicators"})
+    total_weight: Decimal = field(metadata={"doc": "The sum of the weights; 100 in a full report"})
+    weights_complete: bool = field(metadata={"doc": "Whether total_weight is 100"})
+    composite: Decimal = field(metadata={"doc": "คะแนนรวม: the sum of the weighted scores"})
 
 
 #: Every view a template can reach; anything else it sees is a plain value.

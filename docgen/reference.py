@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 from . import model
-from .check import ROOTS, is_view, type_name, view_fields
+from .check import CONTEXTS, is_view, type_name, view_fields
 from .context import (
     IndicatorView,
     PersonView,
@@ -33,6 +33,7 @@ from .context import (
     ScoringView,
     StepView,
     indicator_context,
+    summary_view,
 )
 from .data import validate
 from .filters import FILTER_DOCS, make_environment, template_filters
@@ -112,6 +113,11 @@ EXAMPLES: list[dict[str, Any]] = [
 ]
 
 
+#: Every top-level variable: an indicator's document sees report and indicator, the
+#: report summary report and summary.
+_ROOTS = {**CONTEXTS["indicator"], **CONTEXTS["summary"]}
+
+
 @dataclass(frozen=True)
 class FieldDoc:
     """One variable a template may use."""
@@ -134,11 +140,12 @@ class FilterDoc:
 
 @functools.cache
 def example_contexts() -> tuple[dict[str, Any], ...]:
-    """The template contexts of the built-in examples."""
+    """The built-in examples as a template sees them (``summary`` as in the summary's)."""
     contexts = []
     for raw in EXAMPLES:
         report = validate(raw)
-        contexts.append(indicator_context(report, report.all_indicators[0]))
+        context = indicator_context(report, report.all_indicators[0])
+        contexts.append({**context, "summary": summary_view(report)})
     return tuple(contexts)
 
 
@@ -187,7 +194,7 @@ def _printed(env: jinja2.Environment, expression: str, context: dict[str, Any]) 
 def _homes() -> dict[type, str]:
     """For each view, the shortest path that reaches it: its fields are listed there."""
     homes: dict[type, str] = {}
-    queue: list[tuple[type, str]] = list((view, name) for name, view in ROOTS.items())
+    queue: list[tuple[type, str]] = list((view, name) for name, view in _ROOTS.items())
     while queue:
         view, path = queue.pop(0)
         if view in homes:
@@ -220,7 +227,7 @@ def fields() -> list[FieldDoc]:
             if expand:
                 walk(item, home)
 
-    for name, view in ROOTS.items():
+    for name, view in _ROOTS.items():
         walk(view, name)
     return out
 
@@ -248,7 +255,9 @@ def markdown() -> str:
     """The template reference as Markdown (the README's generated section)."""
     lines = [
         "Variables (`[i]` is any item of a list; inside `{%p for person in "
-        "indicator.supervisors %}` write `person.name`; `loop.index` counts from 1):",
+        "indicator.supervisors %}` write `person.name`; `loop.index` counts from 1). "
+        "An indicator's document sees `report` and `indicator`; the report summary "
+        "(`templates/kpi_summary.docx`) sees `report` and `summary`:",
         "",
         "| variable | type | example | meaning |",
         "| --- | --- | --- | --- |",

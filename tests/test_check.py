@@ -7,7 +7,14 @@ import json
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_TEMPLATE, SEED_DATA, make_template, split_tag_runs
+from conftest import (
+    DEFAULT_TEMPLATE,
+    REPORT_DATA,
+    SEED_DATA,
+    TEMPLATES,
+    make_template,
+    split_tag_runs,
+)
 
 from docgen import api
 from docgen.check import check_template
@@ -30,6 +37,7 @@ INDICATOR_FIELDS = (
     "expected_score, is_milestone, steps, criteria, level, score, weighted_score, "
     "result_text, score_explanation"
 )
+SUMMARY_TEMPLATE = TEMPLATES / "kpi_summary.docx"
 LONG = "ก" * 100 + " {{ indicator.nmae }} " + "ข" * 100
 
 # (case id, paragraphs, table, [(place, message, text shown, fix)])
@@ -340,16 +348,56 @@ def split_default(tmp_path_factory):
     return split_tag_runs(DEFAULT_TEMPLATE, tmp_path_factory.mktemp("split") / "split.docx")
 
 
-@pytest.mark.parametrize("which", ["default", "split into runs"])
-def test_default_template_checks_clean_with_and_without_data(which, split_default):
-    template = DEFAULT_TEMPLATE if which == "default" else split_default
+@pytest.mark.parametrize(
+    ("which", "data", "documents"),
+    [
+        ("default", SEED_DATA, "1 document"),
+        ("split into runs", SEED_DATA, "1 document"),
+        ("default", REPORT_DATA, "7 documents"),
+        ("summary", REPORT_DATA, "1 document"),
+    ],
+)
+def test_shipped_templates_check_clean_with_and_without_data(which, data, documents, split_default):
+    template = {"default": DEFAULT_TEMPLATE, "summary": SUMMARY_TEMPLATE}.get(which, split_default)
     plain = CliRunner().invoke(main, ["check", str(template)])
     assert (plain.exit_code, plain.output) == (0, f"{template}: no problems found\n")
-    with_data = CliRunner().invoke(main, ["check", str(template), "--data", str(SEED_DATA)])
+    with_data = CliRunner().invoke(main, ["check", str(template), "--data", str(data)])
     assert (with_data.exit_code, with_data.output) == (
         0,
-        f"{template}: no problems found; 1 document rendered in memory\n",
+        f"{template}: no problems found; {documents} rendered in memory\n",
     )
+
+
+def test_a_summary_template_is_checked_against_the_summary(tmp_path):
+    path = make_template(
+        tmp_path / "summary.docx",
+        ["คะแนนรวม {{ summary.compsite|score(4) }}", "{{ indicator.code }}"],
+        [
+            ["{%tr for indicator in summary.indicators %}"],
+            ["{{ indicator.scroe }}"],
+            ["{%tr endfor %}"],
+        ],
+    )
+    result = check_template(path)
+    assert result.kind == "summary"
+    assert [(p.location.describe(), p.message, p.hint) for p in result.problems] == [
+        (
+            "body paragraph 1",
+            "unknown field 'compsite' in summary.compsite",
+            "did you mean summary.composite? summary has: indicators, count, total_weight, "
+            "weights_complete, composite",
+        ),
+        (
+            "body paragraph 2",
+            "unknown variable 'indicator'",
+            "variables here: report, summary",
+        ),
+        (
+            "table 1, row 2, column 1",
+            "unknown field 'scroe' in indicator.scroe",
+            f"did you mean indicator.score? indicator has: {INDICATOR_FIELDS}",
+        ),
+    ]
 
 
 @pytest.mark.libreoffice
