@@ -135,7 +135,7 @@ def is_view(kind: Any) -> bool:
     return isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind in VIEWS
 
 
-def view_fields(kind: Any) -> dict[str, Any]:
+def field_types(kind: Any) -> dict[str, Any]:
     """The fields of a view dataclass, with their resolved types."""
     return typing.get_type_hints(kind)
 
@@ -325,7 +325,7 @@ class _Names:
             return self._unknown(node, base, name, list(LOOP_FIELDS), "the loop")
         kind = _strip_optional(owner)
         if is_view(kind):
-            fields = view_fields(kind)
+            fields = field_types(kind)
             if name in fields:
                 return fields[name]
             noun = type_name(kind)

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 from . import model
-from .check import CONTEXTS, is_view, type_name, view_fields
+from .check import CONTEXTS, field_types, is_view, type_name
 from .context import (
     IndicatorView,
     PersonView,
@@ -200,7 +200,7 @@ def _homes() -> dict[type, str]:
         if view in homes:
             continue
         homes[view] = path
-        for name, kind in view_fields(view).items():
+        for name, kind in field_types(view).items():
             item = typing.get_args(kind)[0] if typing.get_origin(kind) is list else kind
             if is_view(item):
                 queue.append((item, f"{path}.{name}" + ("[i]" if item is not kind else "")))
@@ -213,7 +213,7 @@ def fields() -> list[FieldDoc]:
     out: list[FieldDoc] = []
 
     def walk(view: type, prefix: str) -> None:
-        hints = view_fields(view)
+        hints = field_types(view)
         for field in dataclasses.fields(view):
             kind = hints[field.name]
             path = f"{prefix}.{field.name}"
