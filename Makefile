@@ -6,7 +6,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: demo test lint serve screenshots bench fuzz clean
+.PHONY: demo test lint serve screenshots readme bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ serve: $(STAMP)
 # The README's pictures of the web form (needs chromium and chromium-driver).
 screenshots: $(STAMP)
 	$(PY) docs/screenshots.py docs
+# the README's template reference is generated; a test fails when it is stale
+readme: $(STAMP)
+	$(PY) -c "from docgen.reference import update_readme; update_readme('README.md')"
 
 lint: $(STAMP)
 	$(PY) -m ruff check docgen tests

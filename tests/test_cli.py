@@ -28,6 +28,10 @@ from docgen.cli import main
         (["render", "--help"], "--summary"),
         (["doctor", "--help"], "LibreOffice"),
         (["serve", "--help"], "--workspace"),
+        (["check", "--help"], "Exit code 0:"),
+        (["fields", "--help"], "filters"),
+        (["schema", "--help"], "yaml-language-server: $schema="),
+        (["preview", "--help"], "PNG"),
     ],
 )
 def test_help_explains_itself(args, expected):
