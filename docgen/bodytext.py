@@ -198,15 +198,11 @@ class DocumentText:
 
     @classmethod
     def build(
-        cls,
-        shell: etree._Element,
-        body_index: int,
-        body_xml: str,
-        environment: jinja2.Environment,
-        source: str,
+        cls, shell: etree._Element, body_index: int, environment: jinja2.Environment, source: str
     ) -> DocumentText | None:
-        """The text around the body; None when renders cannot be trusted as text."""
-        body_open = body_xml[: body_xml.find(">") + 1]
+        """The text around the body (whose Jinja `source` is given); None when its
+        renders cannot be trusted as text."""
+        body_open = source[: source.find(">") + 1]
         if not body_open.startswith("<w:body") or body_open.endswith("/>"):
             return None
         if any(text in source for text in _UNUSUAL_TEMPLATE):

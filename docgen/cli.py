@@ -9,6 +9,7 @@ could run; an interrupted batch exits with 128 + the signal (130 for Ctrl-C).
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 import threading
 from pathlib import Path
@@ -16,8 +17,9 @@ from pathlib import Path
 import click
 
 from . import __version__, api
-from .errors import DocgenError
-from .filters import DIGIT_STYLES
+from .errors import DataError, DocgenError
+from .filters import DIGIT_STYLES, format_score
+from .output import atomic_write_bytes
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -36,6 +38,8 @@ def main() -> None:
     \b
     Start with:
       docgen render fixtures/indicator-3.2.yaml -o output
+      docgen render fixtures/report-2550-r12.yaml --summary -o output
+      docgen serve          # the web form at http://localhost:8000/
     """
 
 
@@ -65,6 +69,17 @@ def main() -> None:
 )
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
 @click.option(
+    "--summary",
+    is_flag=True,
+    help="Also write the report summary (every indicator's score and the composite score).",
+)
+@click.option(
+    "--summary-template",
+    type=_FILE,
+    default=None,
+    help="A .docx template for the summary instead of the default one (implies --summary).",
+)
+@click.option(
     "--font-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     envvar="DOCGEN_FONT_DIR",
@@ -77,28 +92,56 @@ def render(
     template: Path | None,
     digits: str,
     pdf: bool,
+    summary: bool,
+    summary_template: Path | None,
     font_dir: Path | None,
     verbose: bool,
 ) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
-    round and code (e.g. 2550-r12-3.2.docx).
+    round and code (e.g. 2550-r12-3.2.docx); with --summary, also the report
+    summary (2550-r12-summary.docx).
 
     Nothing is written when the data or the template has a problem; the
     message names the file, the line, the field or the template cell.
     """
     try:
-        documents = api.render(
-            data_file, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir
+        result = api.render_report(
+            data_file,
+            template,
+            out_dir,
+            summary=summary or summary_template is not None,
+            summary_template=summary_template,
+            digits=digits,
+            pdf=pdf,
+            font_dir=font_dir,
         )
     except DocgenError as exc:
         _fail(exc)
-    for doc in documents:
+    for doc in result.documents:
         click.echo(
-            f"wrote {doc.path}  (score {_compact(doc.score.score)}, "
-            f"weighted {_compact(doc.score.weighted)})"
+            f"wrote {doc.path}  (score {format_score(doc.score.score)}, "
+            f"weighted {format_score(doc.score.weighted)})"
         )
         if doc.pdf:
-            click.echo(f"wrote {doc.pdf}" + (f"  (font: {doc.pdf_font})" if verbose else ""))
+            click.echo(_wrote_pdf(doc.pdf, doc.pdf_font, verbose))
+    count = len(result.documents)
+    figures = (
+        f"composite {format_score(result.score.composite)}, "
+        f"{count} indicator{'' if count == 1 else 's'}, "
+        f"weights {format_score(result.score.total_weight)}"
+    )
+    if result.summary is not None:
+        click.echo(f"wrote {result.summary.path}  ({figures})")
+        if result.summary.pdf:
+            click.echo(_wrote_pdf(result.summary.pdf, result.summary.pdf_font, verbose))
+    elif len(result.documents) > 1:
+        click.echo(figures)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
+    return f"wrote {pdf}" + (f"  (font: {font})" if verbose else "")
 
 
 @main.command()
@@ -243,10 +286,191 @@ def doctor(font_dir: Path | None) -> None:
     sys.exit(0 if report.ok else 3)
 
 
-def _compact(value) -> str:
-    from .filters import format_score
+@main.command()
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of report files the form lists and saves  [default: reports/, created].",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default answers this computer only.",
+)
+@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts for PDFs [env: DOCGEN_FONT_DIR].",
+)
+def serve(
+    workspace: Path | None, port: int, host: str, template: Path | None, font_dir: Path | None
+) -> None:
+    """Start the clerks' web form: fill in an indicator in Thai, see the score
+    as you type, save the YAML file, download the report as .docx or PDF.
+    """
+    try:
+        from . import web
+    except ImportError as exc:  # flask/waitress are the `web` extra
+        click.echo(f"error: the web form needs docgen[web] installed ({exc})", err=True)
+        sys.exit(3)
+    if workspace is None:
+        workspace = web.DEFAULT_WORKSPACE
+        workspace.mkdir(exist_ok=True)
+    elif not workspace.is_dir():
+        click.echo(f"error: the workspace {workspace} is not a folder", err=True)
+        sys.exit(2)
+    shown = "localhost" if host == "127.0.0.1" else host
+    click.echo(f"docgen: the form is at http://{shown}:{port}/  (workspace {workspace.resolve()})")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        web.serve(workspace, host=host, port=port, template=template, font_dir=font_dir)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(3)
 
-    return format_score(value)
+
+_DIGITS = click.option(
+    "--digits",
+    type=click.Choice(DIGIT_STYLES),
+    default="arabic",
+    show_default=True,
+    help="Print the numbers docgen writes in Arabic or Thai digits.",
+)
+
+
+@main.command()
+@click.argument("template", type=_FILE)
+@click.option(
+    "--data",
+    "data_file",
+    type=_FILE,
+    help="Also render every indicator of this data file in memory and report what fails.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with every problem, for editors and CI.",
+)
+@_DIGITS
+def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None:
+    """Find every problem of TEMPLATE in one run: tag syntax, unclosed
+    {% for %}/{% if %}, {%tr %} outside a table row, tags Word split beyond
+    repair, unknown variables, fields and filters.
+
+    Each problem names its place as Word shows it ("body paragraph 14",
+    "table 3, row 2, column 4"), the text around the tag, and what to do.
+    Exit code 0: no problems; 1: problems found (or the data file is invalid).
+    """
+    from .check import check_template
+
+    try:
+        result = check_template(template, data_file, digits=digits)
+    except DataError as exc:
+        if fmt == "json":
+            report = {"template": str(template), "ok": False, "data_problems": exc.as_dicts()}
+            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            sys.exit(exc.exit_code)
+        _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(problem.describe(str(template)))
+        click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+def fields(fmt: str) -> None:
+    """List the variables a template may use (type and example) and the filters."""
+    from . import reference
+
+    output = {"text": reference.text, "markdown": reference.markdown, "json": reference.as_json}
+    click.echo(output[fmt](), nl=fmt == "json")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the data format, for editors that check YAML/JSON.
+
+    \b
+    VS Code (YAML extension): save it, e.g. docgen schema -o docgen-data.schema.json,
+    then put this first line in a data file:
+      # yaml-language-server: $schema=docgen-data.schema.json
+    """
+    from .model import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    except DocgenError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("data_file", type=_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/preview.png"),
+    show_default=True,
+    help="Page images are named after it: preview-1.png, preview-2.png, ...",
+)
+@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+@_DIGITS
+@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True)
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
+)
+def preview(
+    data_file: Path,
+    output: Path,
+    template: Path | None,
+    digits: str,
+    dpi: int,
+    font_dir: Path | None,
+) -> None:
+    """Render the first indicator of DATA_FILE and write its pages as PNG
+    images, through LibreOffice, for a quick look at a template."""
+    from .preview import preview as make_preview
+
+    try:
+        pages = make_preview(
+            data_file, output, template=template, digits=digits, dpi=dpi, font_dir=font_dir
+        )
+    except DocgenError as exc:
+        _fail(exc)
+    for page in pages:
+        click.echo(f"wrote {page}")
 
 
 if __name__ == "__main__":  # pragma: no cover

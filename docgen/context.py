@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
 from . import thai
 from .model import Indicator, MilestoneScoring, Person, Report, ReportInfo
 from .richtext import RichText
-from .scoring import Score, score_indicator
+from .scoring import ReportScore, Score, score_indicator, score_report
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,10 @@ class PersonView:
 class StepView:
     """One milestone step: its definition and what the results say of it."""
 
-    number: int
-    definition: RichText
+    number: int = field(metadata={"doc": "ขั้นตอนที่: 1..5"})
+    definition: RichText = field(
+        metadata={"doc": "The step's definition from scoring.steps (rich text)"}
+    )
     done: bool
     progress: Decimal | None
     detail: RichText
@@ -48,7 +50,7 @@ class ScoringView:
 @dataclass(frozen=True)
 class ResultView:
     value: Decimal | None
-    steps: list[StepView]
+    steps: list[StepView] = field(metadata={"doc": "The same five rows as indicator.steps"})
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,10 @@ class ReportView:
     round: int
     organization: str | None
     as_of: dt.date | None
-    round_label: str  # "รอบ 12 เดือน"
-    period_text: str  # "1 ตุลาคม 2549 – 30 กันยายน 2550"
-    period_start: dt.date
-    period_end: dt.date
+    round_label: str = field(metadata={"doc": "The round as headings name it"})
+    period_text: str = field(metadata={"doc": "The dates the round covers, in words"})
+    period_start: dt.date = field(metadata={"doc": "First day of the round"})
+    period_end: dt.date = field(metadata={"doc": "Last day of the round"})
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,33 @@ class IndicatorView:
     evidence: list[str]
     expected_score: Decimal | None
     # computed
-    is_milestone: bool
-    steps: list[StepView]  # always 5 rows for milestone indicators, empty otherwise
-    criteria: list[str]  # the five texts under ระดับ 1..5
-    level: int
-    score: Decimal
-    weighted_score: Decimal
-    result_text: str  # ผลการดำเนินงาน column: the level, or the value with its unit
-    score_explanation: str
+    is_milestone: bool = field(metadata={"doc": "Whether scoring.method is milestone"})
+    steps: list[StepView] = field(
+        metadata={"doc": "Milestone: always five rows, one per step; empty otherwise"}
+    )
+    criteria: list[str] = field(metadata={"doc": "The five texts under ระดับ 1..5"})
+    level: int = field(metadata={"doc": "The level reached, 0..5"})
+    score: Decimal = field(metadata={"doc": "ค่าคะแนนที่ได้, exact; print it with the score filter"})
+    weighted_score: Decimal = field(metadata={"doc": "ค่าคะแนนถ่วงน้ำหนัก = weight x score / 100"})
+    result_text: str = field(
+        metadata={"doc": "ผลการดำเนินงาน column: the level, or the value with its unit"}
+    )
+    score_explanation: str = field(metadata={"doc": "How the score was reached, in words"})
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """The report summary: every indicator with its figures, and the composite."""
+
+    indicators: list[IndicatorView] = field(metadata={"doc": "In the order of the data file"})
+    count: int = field(metadata={"doc": "How many indicators"})
+    total_weight: Decimal = field(metadata={"doc": "The sum of the weights; 100 in a full report"})
+    weights_complete: bool = field(metadata={"doc": "Whether total_weight is 100"})
+    composite: Decimal = field(metadata={"doc": "คะแนนรวม: the sum of the weighted scores"})
+
+
+#: Every view a template can reach; anything else it sees is a plain value.
+VIEWS = (ReportView, IndicatorView, PersonView, StepView, ScoringView, ResultView, SummaryView)
 
 
 def _people(people: list[Person]) -> list[PersonView]:
@@ -127,18 +148,31 @@ def _steps(indicator: Indicator) -> list[StepView]:
     return rows
 
 
+def _decimals(value: Decimal) -> int:
+    return max(0, -int(value.normalize().as_tuple().exponent))
+
+
 def _criteria(indicator: Indicator) -> list[str]:
+    """ระดับ 1..5: the steps to complete, or the targets with their unit.
+
+    Targets share one number of decimals (3.0, 3.3, 3.6), as a table of figures does.
+    """
     scoring = indicator.scoring
     if isinstance(scoring, MilestoneScoring):
         return ["ขั้นตอนที่ " + "+".join(str(n) for n in range(1, level + 1)) for level in range(1, 6)]
-    return [f"{_number(target)} {scoring.unit}" for target in scoring.targets]
+    places = max(_decimals(target) for target in scoring.targets)
+    return [
+        thai.with_unit(thai.format_number(target, places, grouping=True), scoring.unit)
+        for target in scoring.targets
+    ]
 
 
 def _result_text(indicator: Indicator, score: Score) -> str:
+    """ผลการดำเนินงาน: the level reached, or the measured value with its unit."""
     scoring = indicator.scoring
     if isinstance(scoring, MilestoneScoring):
         return str(score.level)
-    return f"{_number(indicator.result.value)} {scoring.unit}"
+    return thai.with_unit(_number(indicator.result.value), scoring.unit)
 
 
 def indicator_view(indicator: Indicator, score: Score | None = None) -> IndicatorView:
@@ -196,6 +230,26 @@ def report_view(info: ReportInfo) -> ReportView:
 def indicator_context(report: Report, indicator: Indicator, score: Score | None = None) -> dict:
     """The context of one indicator's document: ``report`` and ``indicator``."""
     return {"report": report_view(report.report), "indicator": indicator_view(indicator, score)}
+
+
+def summary_view(report: Report, report_score: ReportScore | None = None) -> SummaryView:
+    indicators = report.all_indicators
+    report_score = report_score or score_report(indicators)
+    return SummaryView(
+        indicators=[
+            indicator_view(indicator, score)
+            for indicator, score in zip(indicators, report_score.scores, strict=True)
+        ],
+        count=len(indicators),
+        total_weight=report_score.total_weight,
+        weights_complete=report_score.weights_complete,
+        composite=report_score.composite,
+    )
+
+
+def summary_context(report: Report, report_score: ReportScore | None = None) -> dict:
+    """The context of a report's summary document: ``report`` and ``summary``."""
+    return {"report": report_view(report.report), "summary": summary_view(report, report_score)}
 
 
 def view_fields(view: type) -> list[tuple[str, Any]]:

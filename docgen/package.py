@@ -85,16 +85,17 @@ def pack(
     return _entry(name, payload, zipfile.ZIP_DEFLATED, _deflate.crc32(data), len(data), date_time)
 
 
-def take_over(archive: zipfile.ZipFile, source: bytes, info: zipfile.ZipInfo) -> PackedEntry:
-    """An entry of `archive` (whose bytes are `source`) as it is, without recompressing.
+def take_over(source: bytes, info: zipfile.ZipInfo, data: bytes) -> PackedEntry:
+    """An entry of the zip file `source`, as it is there, without compressing it again.
 
-    An entry compressed in a way docx readers may not know (bzip2, lzma) is
-    decompressed and deflated instead.
+    `data` is the entry's content, already read (and checked) from `source`; it is
+    deflated anew only when the entry is compressed in a way docx readers may not
+    know (bzip2, lzma).
     """
     if info.flag_bits & 0x1:
         raise zipfile.BadZipFile(f"{info.filename} is encrypted")
     if info.compress_type not in _COPYABLE:
-        return pack(info.filename, archive.read(info), info.date_time)
+        return pack(info.filename, data, info.date_time)
     start = info.header_offset
     name_length, extra_length = struct.unpack_from("<2H", source, start + 26)
     data_start = start + _LOCAL.size + name_length + extra_length

@@ -14,6 +14,11 @@ Two things are added on top of docxtpl:
   font, size and colour.
 * Each tag knows where it sits ("table 3, row 2, column 4"), so an error names
   the place a maintainer finds in Word instead of a line of internal XML.
+* Word splits a tag over several runs (spelling marks, revision ids, a bold
+  letter). docgen joins the pieces on the XML tree, paragraph by paragraph,
+  moving text only, so no element around a piece (a tracked insertion, a
+  hyperlink) is lost; a tag that does not close in its paragraph is an error,
+  not a reason to swallow the paragraphs up to the next ``}}``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import io
 import re
 import traceback
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +40,9 @@ from lxml import etree
 
 from . import package
 from .bodytext import DocumentText
-from .errors import Location, TemplateError
+from .errors import Location, TemplateError, TemplateProblem
 from .filters import FilterError, make_environment
+from .tags import Tag, analyse, find_tags, tags_of, unknown_name_problem
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -53,9 +58,14 @@ _DOCXTPL.docx = None  # its __getattr__ forwards to .docx
 
 _MARK = "<!--dgloc:{}-->"
 _MARK_RE = re.compile(r"<!--dgloc:(\d+)-->")
+_MARK_TEXT = re.compile(r"dgloc:(\d+)$")
 _LINE_MARK_RE = re.compile(r"^\{#- (\d+) #\}")
-_UNSPLIT_OPEN = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.DOTALL)
-_TAG_SPAN = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", re.DOTALL)
+_SOURCE_MARK_RE = re.compile(r"\n\{#- (\d+) #\}")
+_UNKNOWN_NAME = re.compile(r"No (filter|test) named '([^']+)'")
+_ROW_TAG = re.compile(r"^\{([%{#])(tr|tc) ")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ESCAPED_OPENER = {"{{": "{_{", "{%": "{_%", "{#": "{_#"}
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
 _PARAGRAPH_TAG = re.compile(
     r"<w:p[ >](?:(?!<w:p[ >]).)*?\{\{p\s(?P<expr>(?:(?!\}\}).)*)\}\}.*?</w:p>", re.DOTALL
 )
@@ -129,6 +139,170 @@ def _mark_locations(root: etree._Element, part: str) -> list[Location]:
     return locations
 
 
+# --------------------------------------------------------------------------- Word's edits
+
+
+def _marked_location(element: etree._Element, locations: list[Location]) -> Location | None:
+    """The location of the nearest marked element at or above `element`."""
+    for candidate in (element, *element.iterancestors()):
+        previous = candidate.getprevious()
+        if previous is not None and previous.tag is etree.Comment:
+            match = _MARK_TEXT.match(previous.text or "")
+            if match:
+                return locations[int(match.group(1))]
+    return None
+
+
+def _mark_index(element: etree._Element | None) -> int | None:
+    previous = element.getprevious() if element is not None else None
+    if previous is not None and previous.tag is etree.Comment:
+        match = _MARK_TEXT.match(previous.text or "")
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _own_texts(paragraph: etree._Element) -> list[etree._Element]:
+    """The paragraph's ``<w:t>`` elements, without those of paragraphs nested in it (text boxes)."""
+    own = []
+    for text in paragraph.iter(_W + "t"):
+        parent = text.getparent()
+        while parent is not None and parent.tag != _W + "p":
+            parent = parent.getparent()
+        if parent is paragraph:
+            own.append(text)
+    return own
+
+
+def _replace_text(texts: list[etree._Element], start: int, end: int, new: str) -> None:
+    """Replace characters start..end of the joined texts by `new`, written in the first piece."""
+    offset = 0
+    first = last = None
+    for index, element in enumerate(texts):
+        length = len(element.text or "")
+        if first is None and start < offset + length:
+            first = (index, start - offset)
+        if end <= offset + length:
+            last = (index, end - offset)
+            break
+        offset += length
+    if first is None or last is None:
+        return
+    (i0, a), (i1, b) = first, last
+    head = texts[i0].text or ""
+    if i0 == i1:
+        texts[i0].text = head[:a] + new + head[b:]
+    else:
+        texts[i0].text = head[:a] + new
+        for element in texts[i0 + 1 : i1]:
+            element.text = ""
+        texts[i1].text = (texts[i1].text or "")[b:]
+    for element in texts[i0 : i1 + 1]:
+        element.set(_XML_SPACE, "preserve")
+
+
+def repair_tags(root: etree._Element, locations: list[Location]) -> list[TemplateProblem]:
+    """Join tags Word split over runs; report the ones no join can save.
+
+    Works on the tree, one paragraph at a time, and moves text only: every
+    element between the pieces (spelling marks, bookmarks, a tracked
+    insertion) stays where it was. A tag that does not close in its paragraph,
+    a stray ``}}`` and a ``{%tr %}`` outside a table row are reported; they
+    are also neutralised, so that the rest of the template can still be read.
+    """
+    problems: list[TemplateProblem] = []
+    for deleted in root.iter(_W + "delText"):  # tracked deletions are not the template
+        if deleted.text and ("{" in deleted.text):
+            for opener, escaped in _ESCAPED_OPENER.items():
+                deleted.text = deleted.text.replace(opener, escaped)
+    for paragraph in root.iter(_W + "p"):
+        texts = _own_texts(paragraph)
+        joined = "".join(t.text or "" for t in texts)
+        if "{" not in joined and "}" not in joined:
+            continue
+        tags, unclosed, stray = find_tags(joined)
+        location = _marked_location(paragraph, locations)
+        edits: list[tuple[int, int, str]] = []
+        for span in tags:
+            tag = span.text.translate(_QUOTES)
+            row_tag = _ROW_TAG.match(tag)
+            if row_tag:
+                tag = _place_row_tag(
+                    tag, row_tag.group(2), paragraph, location, locations, problems
+                )
+            edits.append((span.start, span.end, tag))
+        for span in unclosed:
+            opener = span.text[:2]
+            closer = "}}" if opener == "{{" else opener[1] + "}"
+            problems.append(
+                TemplateProblem(
+                    f"the tag {span.text.strip()!r} is not closed in this paragraph",
+                    location,
+                    f"a tag starts and ends in the same paragraph or cell: add the missing "
+                    f"{closer!r}, or join the pieces if Word split the tag over two paragraphs",
+                    span.text,
+                    "split",
+                )
+            )
+            edits.append((span.start, span.start + 2, _ESCAPED_OPENER[opener]))
+        for span in stray:
+            opener = "{{" if span.text == "}}" else "{%"
+            problems.append(
+                TemplateProblem(
+                    f"{span.text!r} closes a tag that is not opened in this paragraph",
+                    location,
+                    f"add the missing {opener!r} in front of the tag (in the same paragraph), "
+                    f"or delete the stray {span.text!r}",
+                    span.text,
+                    "split",
+                )
+            )
+        for start, end, new in sorted(edits, reverse=True):
+            if joined[start:end] != new or _split(texts, start, end):
+                _replace_text(texts, start, end, new)
+    return problems
+
+
+def _split(texts: list[etree._Element], start: int, end: int) -> bool:
+    """Whether characters start..end of the joined texts span more than one piece."""
+    offset = 0
+    for element in texts:
+        length = len(element.text or "")
+        if start < offset + length:
+            return end > offset + length
+        offset += length
+    return False
+
+
+def _place_row_tag(
+    tag: str,
+    kind: str,
+    paragraph: etree._Element,
+    location: Location | None,
+    locations: list[Location],
+    problems: list[TemplateProblem],
+) -> str:
+    """Check a ``{%tr %}``/``{%tc %}`` sits in a row/cell; point the row's location at its cell."""
+    element = next(paragraph.iterancestors(_W + kind), None)
+    if element is None:
+        where = "a table row" if kind == "tr" else "a table cell"
+        problems.append(
+            TemplateProblem(
+                f"{tag} is not inside {where}",
+                location,
+                f"put {{%{kind} ... %}} tags in a cell of the {'row' if kind == 'tr' else 'cell'} "
+                "they repeat or hide; use {%p ... %} for paragraphs",
+                tag,
+                "block",
+            )
+        )
+        return tag[:2] + "p" + tag[2 + len(kind) :]  # read on as a paragraph tag
+    index = _mark_index(element)
+    if index is not None and location is not None:
+        locations[index] = location  # docxtpl replaces the row: errors point at this cell
+    return tag
+
+
 # --------------------------------------------------------------------------- preprocessing
 
 
@@ -157,13 +331,11 @@ def _keep_paragraph_look(xml: str) -> str:
 
 
 def preprocess(xml: str) -> str:
-    """docgen's additions, then docxtpl's patch_xml, on one part's XML text."""
-    xml = _UNSPLIT_OPEN.sub("", xml)
-    xml = _TAG_SPAN.sub(
-        lambda m: re.sub(r"</w:t>.*?(<w:t>|<w:t [^>]*>)", "", m.group(0), flags=re.DOTALL), xml
-    )
-    xml = _keep_paragraph_look(xml)
-    return _DOCXTPL.patch_xml(xml)
+    """docgen's ``{{p}}`` look, then docxtpl's patch_xml, on one part's XML text.
+
+    Tags must already be whole in one ``<w:t>`` each (`repair_tags` does that).
+    """
+    return _DOCXTPL.patch_xml(_keep_paragraph_look(xml))
 
 
 def postprocess(xml: str) -> str:
@@ -217,7 +389,74 @@ def _line_locations(source: str, locations: list[Location]) -> list[Location | N
     return result
 
 
+def _segments(source: str, locations: list[Location]) -> list[tuple[int, int, Location | None]]:
+    """(start, end, location) of the stretches of source between location marks."""
+    segments: list[tuple[int, int, Location | None]] = []
+    start, location = 0, None
+    for match in _SOURCE_MARK_RE.finditer(source):
+        segments.append((start, match.start(), location))
+        start, location = match.end(), locations[int(match.group(1))]
+    segments.append((start, len(source), location))
+    return segments
+
+
 # --------------------------------------------------------------------------- parts
+
+
+@dataclass
+class PreparedPart:
+    """One part's Jinja source, before compiling, and what was found wrong on the way."""
+
+    name: str
+    label: str  # "body", "header 1", ...
+    source: str
+    lines: list[Location | None]  # Jinja line -> location
+    problems: list[TemplateProblem]  # tags Word split beyond repair, misplaced row tags
+    segments: list[tuple[int, int, Location | None]]
+    # document.xml only: the root without its body, to which a rendered body is added.
+    shell: etree._Element | None = None
+    body_index: int = 0
+
+    def tags(self) -> list[Tag]:
+        """Every whole tag of the source, with its location."""
+        return tags_of(self.source, self.segments)
+
+    def in_document_order(self, problems: list[TemplateProblem]) -> list[TemplateProblem]:
+        """`problems` sorted by where they are in the part (unplaced ones last)."""
+        order: dict[int, int] = {}
+        for index, (_start, _end, location) in enumerate(self.segments):
+            order.setdefault(id(location), index)
+
+        def key(problem: TemplateProblem) -> tuple[int, int]:
+            text = problem.location.text if problem.location is not None else ""
+            return order.get(id(problem.location), len(order)), text.find(problem.tag or "\0")
+
+        return sorted(problems, key=key)
+
+
+def prepare_part(name: str, data: bytes, template: str | Path | None = None) -> PreparedPart:
+    """Mark locations, repair split tags and run docxtpl's patching on one part."""
+    label = _part_label(name)
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"{name} is not well-formed XML: {exc}", template) from None
+    shell, body_index = None, 0
+    if name == DOCUMENT_PART:
+        container = root.find(_W + "body")
+        shell = copy.deepcopy(root)
+        shell_body = shell.find(_W + "body")
+        body_index = list(shell).index(shell_body)
+        shell.remove(shell_body)
+    else:
+        container = root
+    locations = _mark_locations(container, label)
+    problems = repair_tags(container, locations)
+    source = _with_line_marks(preprocess(etree.tostring(container, encoding="unicode")))
+    lines = _line_locations(source, locations)
+    return PreparedPart(
+        name, label, source, lines, problems, _segments(source, locations), shell, body_index
+    )
 
 
 @dataclass
@@ -255,6 +494,44 @@ def _template_lineno(exc: BaseException) -> int | None:
     return lineno
 
 
+def is_template_part(name: str, data: bytes) -> bool:
+    """Whether a package part may hold tags: the body always, headers and notes with a ``{``."""
+    return name == DOCUMENT_PART or bool(_TEMPLATE_PARTS.match(name) and b"{" in data)
+
+
+def read_package(path: str | Path, source: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The parts of a .docx, refusing what is not a plain Word document."""
+
+    def fail(message: str, hint: str | None = None) -> TemplateError:
+        return TemplateError(message, path, hint=hint)
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source))
+    except zipfile.BadZipFile:
+        raise fail(
+            "not a Word document (.docx is a zip file; this one is not)",
+            "save the template from Word or LibreOffice as .docx",
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TEMPLATE_BYTES:
+            raise fail(
+                f"the template unpacks to {total} bytes, over the limit of "
+                f"{MAX_TEMPLATE_BYTES}; it may be a zip bomb"
+            )
+        names = {info.filename for info in infos}
+        if DOCUMENT_PART not in names:
+            raise fail("the package has no word/document.xml; it is not a Word document")
+        content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        if MACRO_CONTENT in content_types or "vbaProject" in " ".join(names):
+            raise fail(
+                "the template is macro-enabled (.docm); docgen does not run or keep macros",
+                "save it as a plain Word document (.docx)",
+            )
+        return [(info, archive.read(info)) for info in infos]
+
+
 class Template:
     """A .docx template, compiled once; `render` may be called any number of times.
 
@@ -286,83 +563,47 @@ class Template:
             raise TemplateError(f"cannot read the template: {exc.strerror}", path) from None
         return data
 
-    def _fail(self, message: str, hint: str | None = None) -> TemplateError:
-        return TemplateError(message, self.path, hint=hint)
-
     def _load(self) -> None:
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(self._source))
-        except zipfile.BadZipFile:
-            raise self._fail(
-                "not a Word document (.docx is a zip file; this one is not)",
-                "save the template from Word or LibreOffice as .docx",
-            ) from None
-        with archive:
-            infos = archive.infolist()
-            total = sum(info.file_size for info in infos)
-            if total > MAX_TEMPLATE_BYTES:
-                raise self._fail(
-                    f"the template unpacks to {total} bytes, over the limit of "
-                    f"{MAX_TEMPLATE_BYTES}; it may be a zip bomb"
-                )
-            names = {info.filename for info in infos}
-            if DOCUMENT_PART not in names:
-                raise self._fail("the package has no word/document.xml; it is not a Word document")
-            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            if MACRO_CONTENT in content_types or "vbaProject" in " ".join(names):
-                raise self._fail(
-                    "the template is macro-enabled (.docm); docgen does not run or keep macros",
-                    "save it as a plain Word document (.docx)",
-                )
-            for info in infos:
-                try:
-                    self._take_over(archive, info)
-                except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-                    raise self._fail(
-                        f"the .docx is damaged ({info.filename}: {exc})",
-                        "open it in Word or LibreOffice and save it again as .docx",
-                    ) from None
+        problems: list[TemplateProblem] = []
+        for info, data in read_package(self.path, self._source):
+            self._package.append((info.filename, self._take_over(info, data)))
+            self._dates[info.filename] = info.date_time
+            if is_template_part(info.filename, data):
+                problems += self._compile_part(prepare_part(info.filename, data, self.path))
+        if problems:
+            raise TemplateError.of(problems, self.path)
 
-    def _take_over(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-        """Keep a part as it is for every document; compile it if it holds tags."""
-        name = info.filename
-        self._package.append((name, package.take_over(archive, self._source, info)))
-        self._dates[name] = info.date_time
-        if name == DOCUMENT_PART or _TEMPLATE_PARTS.match(name):
-            data = archive.read(info)
-            if name == DOCUMENT_PART or b"{" in data:
-                self._compile_part(name, data)
-
-    def _compile_part(self, name: str, data: bytes) -> None:
-        label = _part_label(name)
+    def _take_over(self, info: zipfile.ZipInfo, data: bytes) -> package.PackedEntry:
+        """A part as every document will hold it: the template's own compressed bytes."""
         try:
-            root = parse_xml(data)
-        except etree.XMLSyntaxError as exc:
-            raise self._fail(f"{name} is not well-formed XML: {exc}") from None
-        if name == DOCUMENT_PART:
-            body = root.find(_W + "body")
-            locations = _mark_locations(body, label)
-            xml = etree.tostring(body, encoding="unicode")
-            shell = copy.deepcopy(root)
-            shell_body = shell.find(_W + "body")
-            body_index = list(shell).index(shell_body)
-            shell.remove(shell_body)
-        else:
-            locations = _mark_locations(root, label)
-            xml = etree.tostring(root, encoding="unicode")
-            shell, body_index = None, 0
-        source = _with_line_marks(preprocess(xml))
-        lines = _line_locations(source, locations)
-        try:
-            compiled = self._env.from_string(source)
-        except jinja2.TemplateSyntaxError as exc:
+            return package.take_over(self._source, info, data)
+        except zipfile.BadZipFile as exc:
             raise TemplateError(
-                _syntax_message(exc), self.path, _location_at(lines, exc.lineno), _syntax_hint(exc)
+                f"the .docx is damaged ({info.filename}: {exc})",
+                self.path,
+                hint="open it in Word or LibreOffice and save it again as .docx",
             ) from None
+
+    def _compile_part(self, part: PreparedPart) -> list[TemplateProblem]:
+        """Compile one part; return its problems (all of them, not Jinja's first)."""
+        found = analyse(self._env, part.tags(), part.source)
+        if part.problems or found.problems:
+            return part.in_document_order(part.problems + found.problems)
+        try:
+            compiled = self._env.from_string(part.source)
+        except jinja2.TemplateSyntaxError as exc:
+            location = _location_at(part.lines, exc.lineno)
+            unknown = _UNKNOWN_NAME.search(exc.message or "")
+            if unknown:
+                return [unknown_name_problem(self._env, unknown[1], unknown[2], location)]
+            return [TemplateProblem(_syntax_message(exc), location, _syntax_hint(exc))]
         text = None
-        if shell is not None:
-            text = DocumentText.build(shell, body_index, xml, self._env, source)
-        self._parts[name] = _CompiledPart(name, label, compiled, lines, shell, body_index, text)
+        if part.shell is not None:
+            text = DocumentText.build(part.shell, part.body_index, self._env, part.source)
+        self._parts[part.name] = _CompiledPart(
+            part.name, part.label, compiled, part.lines, part.shell, part.body_index, text
+        )
+        return []
 
     # ------------------------------------------------------------------ rendering
 
@@ -382,16 +623,38 @@ class Template:
             ) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TemplateError(
-                f"not allowed in a template: {exc}", self.path, _locate(part, _template_lineno(exc))
+                f"not allowed in a template: {exc}",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "a template reads fields and uses filters; it cannot reach Python's internals",
             ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
+            raise TemplateError(
+                str(exc),
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "run `docgen check` on the template for every problem and its fix",
+            ) from None
         except FilterError as exc:
             location = _locate(part, _template_lineno(exc))
-            raise TemplateError(str(exc), self.path, location) from None
+            raise TemplateError(
+                str(exc), self.path, location, "check the field's type in `docgen fields`"
+            ) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             location = _locate(part, _template_lineno(exc))
-            raise TemplateError(f"{type(exc).__name__}: {exc}", self.path, location) from None
+            raise TemplateError(
+                f"cannot print this value: {exc}",
+                self.path,
+                location,
+                "check the field's type and the filter's use in `docgen fields`",
+            ) from None
+        except (RecursionError, MemoryError, OverflowError) as exc:
+            raise TemplateError(
+                f"the template could not be rendered here ({type(exc).__name__})",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "look for a loop or a value that grows without end",
+            ) from None
         return postprocess(xml)
 
     def _render_document(self, context: dict[str, Any]) -> bytes:
@@ -401,11 +664,28 @@ class Template:
             document = part.text.document(xml)
             if document is not None:
                 return document
-        return _parsed_document(part, xml)
+        try:
+            return _parsed_document(part, xml)
+        except (etree.XMLSyntaxError, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise TemplateError(
+                f"the rendered body is not a valid Word document ({exc})",
+                self.path,
+                hint="run `docgen check` on the template: a block tag probably cuts through "
+                "a paragraph or a table cell",
+            ) from None
 
     def _render_other(self, name: str, context: dict[str, Any]) -> bytes:
         xml = self.render_part_xml(name, context)
-        return etree.tostring(parse_xml(xml.encode("utf-8")), encoding="UTF-8", standalone=True)
+        try:
+            root = parse_xml(xml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(
+                f"the rendered {self._parts[name].label} is not valid Word XML ({exc})",
+                self.path,
+                hint="run `docgen check` on the template: a block tag probably cuts through "
+                "a paragraph or a table cell",
+            ) from None
+        return etree.tostring(root, encoding="UTF-8", standalone=True)
 
     def render(self, context: dict[str, Any], path: str | Path | None = None) -> bytes:
         """Render a context to the bytes of a .docx (also written to `path` if given)."""
@@ -524,8 +804,6 @@ def _syntax_hint(exc: jinja2.TemplateSyntaxError) -> str | None:
         return "a {% for %} or {% if %} is not closed; add its {% endfor %} or {% endif %}"
     if "Encountered unknown tag" in message:
         return "check the tag's spelling, and that each block tag is opened before it is closed"
-    if "No filter named" in message:
-        return "check the filter's name against `docgen fields`"
     return None
 
 

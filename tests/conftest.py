@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 TEMPLATES = ROOT / "templates"
 SEED_DATA = FIXTURES / "indicator-3.2.yaml"
 SEED_TEXT = FIXTURES / "seed-form.txt"
+REPORT_DATA = FIXTURES / "report-2550-r12.yaml"  # several indicators, both methods
+
+# The report fixture's figures, worked out by hand (see the comment at the top of the
+# file): weight, result column, score, weighted score, as the form prints them.
+REPORT_FIGURES = {
+    "1.1": ("20", "ร้อยละ 93.5", "3.75", "0.75"),
+    "1.2": ("15", "15 วัน", "3.5", "0.525"),
+    "2.1": ("25", "3", "3.6", "0.9"),
+    "2.2": ("10", "0", "0", "0"),
+    "3.1": ("10", "3.7 คะแนน", "3.3333", "0.3333"),
+    "3.2": ("15", "2", "2", "0.3"),
+    "3.3": ("5", "ร้อยละ 98.2", "5", "0.25"),
+}
 DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require_tool(name: str) -> str:
+def require_tool(name: str, packages: str = "libreoffice-writer poppler-utils") -> str:
     """The path of an external tool; CI fails without it, a developer machine skips."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install libreoffice-writer poppler-utils)"
+        message = f"{name} is not installed (apt-get install {packages})"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
@@ -90,6 +106,20 @@ def seed_docx(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def report_rendered(tmp_path_factory):
+    """The multi-indicator report rendered once, with its summary (a RenderedReport)."""
+    from docgen import api
+
+    return api.render_report(REPORT_DATA, out_dir=tmp_path_factory.mktemp("report"), summary=True)
+
+
+@pytest.fixture(scope="session")
+def report_docx(report_rendered) -> dict[str, Path]:
+    """Indicator code -> its document, from the report rendered once."""
+    return {document.code: document.path for document in report_rendered.documents}
+
+
+@pytest.fixture(scope="session")
 def seed_pdf(seed_docx, tmp_path_factory) -> Path:
     """The seed document converted by the real LibreOffice."""
     require_tool("soffice")
@@ -99,3 +129,113 @@ def seed_pdf(seed_docx, tmp_path_factory) -> Path:
     [result] = convert_to_pdf([seed_docx], out)
     assert result.error is None, result.error
     return result.pdf
+
+
+def make_template(path: Path, paragraphs=(), table=None) -> Path:
+    """A small .docx with the given paragraph texts and an optional table of cell texts."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CUTS = re.compile(r"\{\{|\{%|%\}|\}\}")
+
+
+def _word_clutter(number: int) -> list[etree._Element]:
+    """What Word leaves between the runs of a tag: a spelling mark and a bookmark."""
+    proof = etree.Element(W + "proofErr", {W + "type": "spellStart"})
+    start = etree.Element(W + "bookmarkStart", {W + "id": str(number), W + "name": f"_R{number}"})
+    end = etree.Element(W + "bookmarkEnd", {W + "id": str(number)})
+    return [proof, start, end]
+
+
+def split_tag_runs(source: Path, target: Path) -> Path:
+    """A copy of a template with every tag cut into runs as Word does it: inside
+    its braces and in its middle, every other piece bold, each piece with its own
+    revision id, and a spelling mark and a bookmark between the pieces."""
+    with zipfile.ZipFile(source) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    cut = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                for run in list(root.iter(W + "r")):
+                    text = "".join(t.text or "" for t in run.iter(W + "t"))
+                    if "{" in text or "}" in text:
+                        cut = _split_run(run, cut)
+                data = etree.tostring(root, encoding="UTF-8", standalone=True)
+            out.writestr(info, data)
+    return target
+
+
+def _split_run(run: etree._Element, cut: int) -> int:
+    parent = run.getparent()
+    at = parent.index(run)
+    parent.remove(run)
+    props = run.find(W + "rPr")
+
+    def new_run(bold: bool) -> etree._Element:
+        piece = etree.Element(W + "r", {W + "rsidR": f"00A{cut:05d}"})
+        rpr = copy.deepcopy(props) if props is not None else etree.Element(W + "rPr")
+        if bold:
+            etree.SubElement(rpr, W + "b")
+        piece.append(rpr)
+        return piece
+
+    for child in run:
+        if child.tag == W + "rPr":
+            continue
+        if child.tag != W + "t" or not re.search(r"[{}%]", child.text or ""):
+            piece = new_run(False)
+            piece.append(copy.deepcopy(child))
+            parent.insert(at, piece)
+            at += 1
+            continue
+        text = child.text
+        cuts = sorted({m.start() + 1 for m in _CUTS.finditer(text)} | {len(text) // 2})
+        for number, (a, b) in enumerate(zip([0, *cuts], [*cuts, len(text)], strict=True)):
+            if a == b:
+                continue
+            piece = new_run(number % 2 == 1)
+            t = etree.SubElement(piece, W + "t")
+            t.text = text[a:b]
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            parent.insert(at, piece)
+            at += 1
+            for element in _word_clutter(cut):
+                parent.insert(at, element)
+                at += 1
+            cut += 1
+    return cut
+
+
+@pytest.fixture(scope="session")
+def resaved_template(tmp_path_factory) -> Path:
+    """The default template opened and saved again by LibreOffice (docx to docx)."""
+    soffice = require_tool("soffice")
+    folder = tmp_path_factory.mktemp("resaved")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(folder / "out"),
+            str(DEFAULT_TEMPLATE),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return folder / "out" / DEFAULT_TEMPLATE.name

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import docx
 import pytest
+import yaml
 from click.testing import CliRunner
-from conftest import SEED_DATA, require_tool
+from conftest import REPORT_DATA, REPORT_FIGURES, ROOT, SEED_DATA, require_tool
 
 from docgen.cli import main
 
@@ -17,7 +25,13 @@ from docgen.cli import main
         (["render", "--help"], "2550-r12-3.2.docx"),
         (["render", "--help"], "--template"),
         (["render", "--help"], "--digits [arabic|thai]"),
+        (["render", "--help"], "--summary"),
         (["doctor", "--help"], "LibreOffice"),
+        (["serve", "--help"], "--workspace"),
+        (["check", "--help"], "Exit code 0:"),
+        (["fields", "--help"], "filters"),
+        (["schema", "--help"], "yaml-language-server: $schema="),
+        (["preview", "--help"], "PNG"),
     ],
 )
 def test_help_explains_itself(args, expected):
@@ -53,12 +67,14 @@ def test_bad_template_is_exit_4(tmp_path):
 def test_render_pdf_verbose_names_the_font(tmp_path):
     require_tool("soffice")
     result = CliRunner().invoke(
-        main, ["render", str(SEED_DATA), "-o", str(tmp_path), "--pdf", "--verbose"]
+        main, ["render", str(SEED_DATA), "-o", str(tmp_path), "--pdf", "--verbose", "--summary"]
     )
     assert result.exit_code == 0, result.output
-    pdf_line = result.output.splitlines()[1]
-    assert pdf_line.startswith(f"wrote {tmp_path / '2550-r12-3.2.pdf'}  (font: TH Sarabun")
-    assert (tmp_path / "2550-r12-3.2.pdf").read_bytes().startswith(b"%PDF")
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith(f"wrote {tmp_path / '2550-r12-3.2.pdf'}  (font: TH Sarabun")
+    assert lines[3].startswith(f"wrote {tmp_path / '2550-r12-summary.pdf'}  (font: TH Sarabun")
+    for name in ("2550-r12-3.2.pdf", "2550-r12-summary.pdf"):
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.libreoffice
@@ -68,3 +84,112 @@ def test_doctor_reports_libreoffice_and_the_pdf_font():
     assert result.exit_code == 0, result.output
     assert result.output.startswith("LibreOffice: ")
     assert "PDF output font: TH SarabunPSK" in result.output
+
+
+@pytest.fixture(scope="module")
+def short_report(tmp_path_factory):
+    """The report without its last indicator: weights add up to 95."""
+    raw = yaml.safe_load(REPORT_DATA.read_text(encoding="utf-8"))
+    raw["indicators"] = raw["indicators"][:-1]
+    path = tmp_path_factory.mktemp("short") / "short.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_render_with_summary_names_every_file_and_the_composite(tmp_path):
+    result = CliRunner().invoke(
+        main, ["render", str(REPORT_DATA), "--summary", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"wrote {tmp_path / f'2550-r12-{code}.docx'}  (score {score}, weighted {weighted})"
+        for code, (_, _, score, weighted) in REPORT_FIGURES.items()
+    ] + [
+        f"wrote {tmp_path / '2550-r12-summary.docx'}  (composite 3.0583, 7 indicators, weights 100)"
+    ]
+    assert result.stderr == ""
+
+
+def test_weights_not_100_warn_on_the_console(short_report, tmp_path):
+    result = CliRunner().invoke(main, ["render", str(short_report), "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "composite 2.8083, 6 indicators, weights 95"
+    assert result.stderr == (
+        "warning: the indicators' weights add up to 95, not 100, so the composite score "
+        "2.8083 is not the score of a complete report; check each indicator's weight\n"
+    )
+    assert not (tmp_path / "2550-r12-summary.docx").exists()
+
+
+def test_summary_template_option_uses_that_template(short_report, tmp_path):
+    template = tmp_path / "mine.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ summary.count }} ตัวชี้วัด, คะแนนรวม {{ summary.composite|score(4) }}")
+    document.save(template)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["render", str(short_report), "--summary-template", str(template), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    [paragraph] = docx.Document(str(out / "2550-r12-summary.docx")).paragraphs
+    assert paragraph.text == "6 ตัวชี้วัด, คะแนนรวม 2.8083"
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_without_a_workspace_creates_reports_and_answers_on_localhost(tmp_path):
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "docgen serve did not answer"
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert (tmp_path / "reports").is_dir()
+    assert f"<code>{tmp_path / 'reports'}</code>" in page
+    assert f"the form is at http://localhost:{port}/" in output
+
+
+def test_serve_refuses_a_workspace_that_is_not_a_folder(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--workspace", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert "is not a folder" in result.output
+
+
+def test_serve_on_a_port_in_use_is_an_environment_error(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "docgen", "serve", "--workspace", str(tmp_path)]
+            + ["--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 3
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr

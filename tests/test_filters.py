@@ -22,6 +22,10 @@ from docgen.template import Template
         ("{{ s|score(4) }}", "3.5000"),
         ("{{ w|score }}", "0.2"),
         ("{{ w|score(4) }}", "0.2000"),
+        ("{{ five|score }}", "5"),
+        ("{{ five|score(4) }}", "5.0000"),
+        ("{{ third|score(4) }}", "3.3334"),  # 3.33335: half-up at the 5th decimal
+        ("{{ tie|score }}", "3.3335"),  # 3.33345: half-up, where half-even gives 3.3334
         ("{{ big|number }}", "1,234,567.5"),
         ("{{ big|number(2) }}", "1,234,567.50"),
         ("{{ d|thai_date }}", "30 กันยายน 2550"),
@@ -39,6 +43,9 @@ def test_filters_in_a_template(tmp_path, expression, expected):
     context = {
         "s": Decimal("3.5"),
         "w": Decimal("0.2"),
+        "five": Decimal("5"),
+        "third": Decimal("3.33335"),
+        "tie": Decimal("3.33345"),
         "big": Decimal("1234567.5"),
         "d": dt.date(2007, 9, 30),
         "amount": Decimal("1000000.25"),
