@@ -265,7 +265,7 @@ def test_a_broken_tag_is_refused_before_it_can_swallow_paragraphs(tmp_path, para
 
 def _fixture_documents():
     cases = []
-    for name in ("indicator-3.2.yaml", "report-2551-r6.yaml"):
+    for name in ("indicator-3.2.yaml", "report-2550-r12.yaml", "report-2551-r6.yaml"):
         report = load(FIXTURES / name)
         cases += [pytest.param(report, i, id=f"{name}:{i.code}") for i in report.all_indicators]
     return cases
