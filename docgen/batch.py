@@ -536,7 +536,7 @@ class _Collector:
             for outcome in outcomes:
                 if outcome.needs_pdf:
                     self.pdf_wanted[outcome.key] = outcome
-            self.manifest.add(record, [replace(o, needs_pdf=False) for o in outcomes])
+            self.manifest.add(record, outcomes)  # `needs_pdf` is not written
             failed += any(outcome.status == FAILED for outcome in outcomes)
         self.progress.advance(len(results), failed)
         self.manifest.write_now_and_then()

@@ -117,8 +117,10 @@ def _people(people: list[Person]) -> list[PersonView]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _number(value: Decimal) -> str:
-    return thai.format_number(value, grouping=True)
+def _number(value: Decimal, places: int | None = None) -> str:
+    """A figure as the form prints it; formatted once per value, as offices share targets
+    (equal values print alike whatever their trailing zeros: the result is rounded)."""
+    return thai.format_number(value, places, grouping=True)
 
 
 @functools.lru_cache(maxsize=128)
@@ -161,10 +163,7 @@ def _criteria(indicator: Indicator) -> list[str]:
     if isinstance(scoring, MilestoneScoring):
         return ["ขั้นตอนที่ " + "+".join(str(n) for n in range(1, level + 1)) for level in range(1, 6)]
     places = max(_decimals(target) for target in scoring.targets)
-    return [
-        thai.with_unit(thai.format_number(target, places, grouping=True), scoring.unit)
-        for target in scoring.targets
-    ]
+    return [thai.with_unit(_number(target, places), scoring.unit) for target in scoring.targets]
 
 
 def _result_text(indicator: Indicator, score: Score) -> str:
