@@ -219,10 +219,9 @@ def _template_error(exc: TemplateError) -> dict[str, Any]:
     }
 
 
-def _failure(record: Record, error: dict[str, Any], indicator: str | None = None, position=0):
-    return Outcome(
-        record.index, position, record.input, record.line, indicator, FAILED, error=error
-    )
+def _failure(record: Record, error: dict[str, Any]) -> Outcome:
+    """The one outcome of a record that yields no document."""
+    return Outcome(record.index, 0, record.input, record.line, None, FAILED, error=error)
 
 
 def _load(record: Record):
@@ -605,8 +604,11 @@ def _run_in_workers(
                 task = next(tasks, None)
                 if task is None:
                     exhausted = True
-                else:
+                    break
+                try:
                     running[pool.submit(_work, task)] = task
+                except BrokenProcessPool:  # a worker died between two tasks
+                    stop.set()
             if not running:
                 return
             done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -621,7 +623,14 @@ def _run_in_workers(
                     )
                     sink.add(
                         [
-                            _failure(r, {"kind": "internal", "message": f"{r.name}: {message}"})
+                            (
+                                r.index,
+                                [
+                                    _failure(
+                                        r, {"kind": "internal", "message": f"{r.name}: {message}"}
+                                    )
+                                ],
+                            )
                             for r in task
                         ]
                     )
@@ -655,26 +664,30 @@ def _convert_pdfs(
     ]
     sink.progress.start("PDFs", len(wanted))
 
-    def convert(folder: Path, chunk: list[Outcome]) -> list[tuple[Outcome, Any]]:
+    def convert(folder: Path, chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str]]:
+        """(document, its PDF or None, why not) for a chunk, in one LibreOffice process."""
         if stop.is_set():
             return []
         sources = [settings.out_dir / o.outputs["docx"] for o in chunk]
-        results = convert_to_pdf(sources, folder, timeout=timeout, font_setup=font_setup)
-        return list(zip(chunk, results, strict=True))
+        try:
+            results = convert_to_pdf(sources, folder, timeout=timeout, font_setup=font_setup)
+        except DocgenError as exc:  # LibreOffice or the folder failed the whole chunk
+            return [(outcome, None, str(exc)) for outcome in chunk]
+        return [(o, r.pdf, r.error or "") for o, r in zip(chunk, results, strict=True)]
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="docgen-pdf") as pool:
         futures = [pool.submit(convert, folder, chunk) for folder, chunk in chunks]
         for future in futures:
             pairs = future.result()
             failed = 0
-            for outcome, result in pairs:
+            for outcome, made, why in pairs:
                 was = outcome.status
-                if result.error:
+                if made is None:
                     failed += 1
-                    error = {"kind": "pdf", "message": f"{outcome.outputs['docx']}: {result.error}"}
+                    error = {"kind": "pdf", "message": f"{outcome.outputs['docx']}: {why}"}
                     outcome = replace(outcome, status=FAILED, error=error)
                 else:
-                    pdf = result.pdf.relative_to(settings.out_dir).as_posix()
+                    pdf = made.relative_to(settings.out_dir).as_posix()
                     outcome = replace(
                         outcome, status=WRITTEN, outputs={**outcome.outputs, "pdf": pdf}
                     )

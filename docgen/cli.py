@@ -254,7 +254,7 @@ def batch(
         _batch_summary(result)
     if received:
         sys.exit(128 + received[0])
-    sys.exit(1 if result.failed else 0)
+    sys.exit(1 if result.failed or result.interrupted else 0)
 
 
 def _batch_summary(result) -> None:

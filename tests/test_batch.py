@@ -324,3 +324,45 @@ def test_the_manifest_keeps_input_order_whatever_order_records_finish_in(tmp_pat
     ]
     assert done["counts"] == {"documents": 4, "written": 2, "skipped": 0, "failed": 2}
     assert [f["input"] for f in manifest.failures()] == ["r1.json", "r2.json"]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_worker_killed_under_the_batch_ends_it_cleanly(tmp_path):
+    out = tmp_path / "out"
+    lines = "".join(json.dumps(seed_record(code_of(n))) + "\n" for n in range(30))
+    command = [sys.executable, "-m", "docgen", "batch", "-", "-o", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdin.write(lines.encode())
+    proc.stdin.flush()
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.docx"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)  # out of memory, say
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1, stderr
+    assert b"Traceback" not in stderr
+    assert leftovers(out) == []
+    manifest = manifest_of(out)
+    assert manifest["status"] == "interrupted"
+    for entry in manifest["documents"]:
+        if entry["status"] == "written":
+            with zipfile.ZipFile(out / entry["outputs"]["docx"]) as archive:
+                assert archive.testzip() is None
+        else:
+            assert "stopped unexpectedly" in entry["error"]["message"]
