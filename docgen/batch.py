@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
 import threading
 import time
@@ -39,7 +40,7 @@ from .api import output_names
 from .context import indicator_context
 from .errors import DataError, DocgenError, TemplateError, UsageError
 from .filters import format_score
-from .output import TEMP_PREFIX, atomic_write_bytes
+from .output import TEMP_PREFIX, atomic_move, atomic_write_bytes
 from .progress import NoProgress, Progress
 from .scoring import score_indicator
 from .template import Template
@@ -56,7 +57,7 @@ MANIFEST_VERSION = 1
 #: Records handed to a worker at a time: fewer round trips, still even sharing.
 TASK_RECORDS = 8
 #: Documents per LibreOffice process when converting to PDF.
-PDF_CHUNK = 25
+PDF_CHUNK = 50
 #: Seconds between two rewrites of the manifest while a batch runs.
 MANIFEST_INTERVAL = 5.0
 #: Failures kept in memory for the summary (all of them are in the manifest).
@@ -652,31 +653,41 @@ def _convert_pdfs(
 
     from .pdf import convert_to_pdf
 
-    by_folder: dict[Path, list[Outcome]] = {}
-    for outcome in wanted:
-        folder = (settings.out_dir / outcome.outputs["docx"]).parent
-        by_folder.setdefault(folder, []).append(outcome)
-    size = max(1, min(PDF_CHUNK, -(-len(wanted) // jobs)))
-    chunks = [
-        (folder, items[start : start + size])
-        for folder, items in by_folder.items()
-        for start in range(0, len(items), size)
-    ]
     sink.progress.start("PDFs", len(wanted))
 
-    def convert(folder: Path, chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str]]:
-        """(document, its PDF or None, why not) for a chunk, in one LibreOffice process."""
+    def convert(number: int, chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str]]:
+        """(document, its PDF or None, why not) for a chunk, in one LibreOffice process.
+
+        LibreOffice gets the documents under numbered names in a folder of their own
+        (linked, not copied), so that one chunk can take documents of the same name
+        from many folders; each PDF is then moved beside its document."""
         if stop.is_set():
             return []
         sources = [settings.out_dir / o.outputs["docx"] for o in chunk]
+        staging = settings.out_dir / f"{TEMP_PREFIX}pdf-{number}"
         try:
-            results = convert_to_pdf(sources, folder, timeout=timeout, font_setup=font_setup)
-        except DocgenError as exc:  # LibreOffice or the folder failed the whole chunk
+            (staging / "in").mkdir(parents=True)
+            numbered = [
+                _link(source, staging / "in" / f"{i:05d}.docx") for i, source in enumerate(sources)
+            ]
+            results = convert_to_pdf(
+                numbered, staging / "pdf", timeout=timeout, font_setup=font_setup
+            )
+            made: list[tuple[Outcome, Path | None, str]] = []
+            for outcome, source, result in zip(chunk, sources, results, strict=True):
+                if result.pdf is None:
+                    made.append((outcome, None, result.error or "no PDF came out"))
+                else:
+                    made.append((outcome, atomic_move(result.pdf, source.with_suffix(".pdf")), ""))
+            return made
+        except (DocgenError, OSError) as exc:  # LibreOffice or the disk failed the chunk
             return [(outcome, None, str(exc)) for outcome in chunk]
-        return [(o, r.pdf, r.error or "") for o, r in zip(chunk, results, strict=True)]
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="docgen-pdf") as pool:
-        futures = [pool.submit(convert, folder, chunk) for folder, chunk in chunks]
+        chunks = _pdf_chunks(wanted, jobs)
+        futures = [pool.submit(convert, number, chunk) for number, chunk in enumerate(chunks)]
         for future in futures:
             pairs = future.result()
             failed = 0
@@ -697,11 +708,31 @@ def _convert_pdfs(
     sink.progress.finish()
 
 
+def _pdf_chunks(wanted: list[Outcome], jobs: int) -> list[list[Outcome]]:
+    """Chunks of about equal size, a multiple of `jobs` of them, none over PDF_CHUNK:
+    every LibreOffice process stays busy to the end."""
+    rounds = max(1, -(-len(wanted) // (jobs * PDF_CHUNK)))
+    count = min(len(wanted), jobs * rounds)
+    return [wanted[i::count] for i in range(count)] if wanted else []
+
+
+def _link(source: Path, link: Path) -> Path:
+    """`source` under another name: a hard link, or a copy where links are not possible."""
+    try:
+        os.link(source, link)
+    except OSError:
+        shutil.copyfile(source, link)
+    return link
+
+
 def _clean_temp_files(out_dir: Path) -> None:
-    """Temporary files a killed run left anywhere in the output folder."""
-    for stale in out_dir.rglob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    """Temporary files (and PDF folders) a killed run left anywhere in the output folder."""
+    for stale in list(out_dir.rglob(TEMP_PREFIX + "*")):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def run_batch(

@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import DEFAULT_TEMPLATE, ROOT, SEED_DATA, pdf_comparable, pdf_text, require_tool
 from test_form import LABELS, SECTION_HEADINGS, assert_in_order
-from test_pdf import fake_soffice  # noqa: F401  (a fixture)
+from test_pdf import SETUP, fake_soffice  # noqa: F401  (a fixture)
 
 from docgen.cli import main
 from docgen.output import TEMP_PREFIX
@@ -264,7 +264,14 @@ def test_pdf_without_libreoffice_is_one_error_that_says_how_to_install(tmp_path,
     assert not (tmp_path / "out").exists()
 
 
-def test_a_hanging_pdf_is_reported_for_its_document(tmp_path, fake_soffice):  # noqa: F811
+@pytest.fixture
+def fake_pdf(fake_soffice, monkeypatch):  # noqa: F811
+    """The stand-in soffice, and its fonts: what a batch does around LibreOffice."""
+    monkeypatch.setattr("docgen.fonts.prepare_pdf_fonts", lambda font_dir=None: SETUP)
+    return fake_soffice
+
+
+def test_a_hanging_pdf_is_reported_for_its_document(tmp_path, fake_pdf):
     names = {0: "first", 1: "HANG in LibreOffice", 2: "third"}
     folder = tmp_path / "in"
     folder.mkdir()
@@ -278,7 +285,21 @@ def test_a_hanging_pdf_is_reported_for_its_document(tmp_path, fake_soffice):  # 
     assert entries[1]["error"]["kind"] == "pdf"
     assert "did not finish within 1 s" in entries[1]["error"]["message"]
     assert (tmp_path / "out" / "2550-r12-1.2.docx").exists()  # the .docx is kept
-    assert len(fake_soffice()[0][3]) == 3  # one LibreOffice for the chunk, not one per document
+    assert len(fake_pdf()[0][3]) == 3  # one LibreOffice for the chunk, not one per document
+
+
+def test_pdfs_of_same_named_documents_from_two_folders(tmp_path, fake_pdf):
+    for office, name in (("khonkaen", "from khonkaen"), ("songkhla", "from songkhla")):
+        (tmp_path / "in" / office).mkdir(parents=True)
+        record = seed_record("1.1", name=name)
+        (tmp_path / "in" / office / "a.json").write_text(json.dumps(record))
+    result = run(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--pdf", "-j", "1")
+    assert result.exit_code == 0, result.output
+    for office in ("khonkaen", "songkhla"):
+        pdf = tmp_path / "out" / office / "2550-r12-1.1.pdf"
+        assert f"from {office}".encode() in pdf.read_bytes()  # each from its own document
+    assert len(fake_pdf()) == 1  # both in one LibreOffice process
+    assert leftovers(tmp_path / "out") == []
 
 
 @pytest.mark.libreoffice
@@ -366,3 +387,19 @@ def test_a_worker_killed_under_the_batch_ends_it_cleanly(tmp_path):
                 assert archive.testzip() is None
         else:
             assert "stopped unexpectedly" in entry["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("documents", "jobs", "sizes"),
+    [(60, 2, [30, 30]), (7, 2, [4, 3]), (130, 2, [33, 33, 32, 32]), (3, 4, [1, 1, 1])],
+)
+def test_pdf_chunks_keep_every_libreoffice_busy(documents, jobs, sizes):
+    from docgen.batch import Outcome, _pdf_chunks
+
+    wanted = [
+        Outcome(n, 0, "x", None, "1.1", "written", {"docx": f"office-{n % 3}/2550-r12-1.1.docx"})
+        for n in range(documents)
+    ]
+    chunks = _pdf_chunks(wanted, jobs)
+    assert [len(chunk) for chunk in chunks] == sizes
+    assert sorted(o.record for chunk in chunks for o in chunk) == list(range(documents))
