@@ -55,7 +55,7 @@ STDIN = "-"
 MANIFEST_VERSION = 1
 
 #: Records handed to a worker at a time: fewer round trips, still even sharing.
-TASK_RECORDS = 8
+TASK_RECORDS = 16
 #: Documents per LibreOffice process when converting to PDF.
 PDF_CHUNK = 50
 #: Seconds between two rewrites of the manifest while a batch runs.
@@ -308,12 +308,13 @@ def _render_safely(record: Record, settings: Settings) -> list[Outcome]:
 # --------------------------------------------------------------------------- worker processes
 
 _SETTINGS: Settings | None = None
+_BUSY = False  # a worker is rendering a task
+_ENDING = False  # a worker was told to end
 
 
 def _start_worker(settings: Settings) -> None:
     """In each worker: keep the settings; leave Ctrl-C to the main process, which
-    stops the batch cleanly; end on SIGTERM through SystemExit, so that a file
-    being written is removed, not left half-written."""
+    stops the batch cleanly; end on SIGTERM (see `_exit_on_signal`)."""
     global _SETTINGS
     _SETTINGS = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -321,29 +322,50 @@ def _start_worker(settings: Settings) -> None:
 
 
 def _exit_on_signal(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+    """End the worker. In the middle of a task, through SystemExit first, so that a
+    file being written is removed rather than left half-written; `_work` then ends
+    the process (the pool would otherwise catch the exit and wait for more work)."""
+    global _ENDING
+    _ENDING = True
+    if _BUSY:
+        raise SystemExit(128 + signum)
+    os._exit(128 + signum)
 
 
 def _work(records: list[Record]) -> list[tuple[int, list[Outcome]]]:
+    global _BUSY
     assert _SETTINGS is not None
-    return [(record.index, _render_safely(record, _SETTINGS)) for record in records]
+    _BUSY = True
+    try:
+        return [(record.index, _render_safely(record, _SETTINGS)) for record in records]
+    finally:
+        _BUSY = False
+        if _ENDING:
+            os._exit(128 + signal.SIGTERM)
 
 
 def _ready() -> bool:
     return True
 
 
-def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    while True:
-        batch = [record for _, record in zip(range(size), records, strict=False)]
-        if not batch:
-            return
+def _batches(records: Iterator[Record | None], size: int) -> Iterator[list[Record]]:
+    """Tasks of up to `size` records; a shorter one (even empty) when the records come
+    slowly (None: nothing has come yet), so that a slow script is not kept waiting."""
+    batch: list[Record] = []
+    for record in records:
+        if record is not None:
+            batch.append(record)
+        if len(batch) == size or record is None:
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
-def _in_background(records: Iterator[Record], stop: threading.Event) -> Iterator[Record]:
+def _in_background(records: Iterator[Record], stop: threading.Event) -> Iterator[Record | None]:
     """Read `records` (standard input) in a thread, so that waiting for the next
-    line never keeps the batch from noticing Ctrl-C or SIGTERM."""
+    line never keeps the batch from noticing Ctrl-C or SIGTERM. Yields None when
+    no record has come for a moment."""
     lines: queue.Queue = queue.Queue(maxsize=256)
     done = object()
 
@@ -359,6 +381,7 @@ def _in_background(records: Iterator[Record], stop: threading.Event) -> Iterator
         try:
             item = lines.get(timeout=0.2)
         except queue.Empty:
+            yield None
             continue
         if item is done:
             return
@@ -569,11 +592,14 @@ def _where(outcome: Outcome) -> str:
     return f"stdin line {outcome.line}" if outcome.line is not None else outcome.input
 
 
-def _run_here(records: Iterator[Record], settings: Settings, sink: _Collector, stop) -> None:
+def _run_here(
+    records: Iterator[Record | None], settings: Settings, sink: _Collector, stop: threading.Event
+) -> None:
     for record in records:
         if stop.is_set():
             return
-        sink.add([(record.index, _render_safely(record, settings))])
+        if record is not None:
+            sink.add([(record.index, _render_safely(record, settings))])
 
 
 def _fork_context():
@@ -606,18 +632,30 @@ def _run_in_workers(
                 if task is None:
                     exhausted = True
                     break
+                if not task:  # nothing has come in yet: see to the running ones
+                    break
                 try:
                     running[pool.submit(_work, task)] = task
                 except BrokenProcessPool:  # a worker died between two tasks
                     stop.set()
             if not running:
-                return
+                if exhausted or stop.is_set():
+                    return
+                try:  # waiting for input: still a pool to give it to?
+                    pool.submit(_ready)
+                except BrokenProcessPool:
+                    if stop.is_set():  # stopped by a signal that reached the workers too
+                        continue
+                    stop.set()
+                continue
             done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in done:
                 task = running.pop(future)
                 try:
                     sink.add(future.result())
                 except BrokenProcessPool:
+                    if stop.is_set():  # stopped by a signal that reached the workers too
+                        continue
                     stop.set()
                     message = (
                         "the worker process rendering it stopped unexpectedly (out of memory?)"
