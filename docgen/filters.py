@@ -1,7 +1,8 @@
 """The Jinja environment templates run in, and the filters they may use.
 
-The environment is sandboxed (a template cannot reach Python internals),
-autoescapes for XML (data is always text), and undefined names are errors
+The environment is sandboxed and metered (a template cannot reach Python
+internals nor run without bound; see `docgen.sandbox`), autoescapes for XML
+(data is always text: there is no ``safe`` filter), and undefined names are errors
 (a misspelt field is reported, never printed as a blank). Every value a tag
 prints passes through `finalize`, which is where document-wide options such as
 Thai digits apply: the template's own static text is never changed.
@@ -17,11 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from . import thai
 from .richtext import RichText, text_paragraph, to_wordml, xml_safe
+from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
 from .scoring import display_round
 
 DIGIT_STYLES = ("arabic", "thai")
@@ -100,6 +101,7 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
     def docgen_paragraphs(value: Any, ppr64: str = "", rpr64: str = "") -> Markup:
         ppr, rpr = props(ppr64, rpr64)
         if isinstance(value, RichText):
+            ensure_room(_wordml_size(value, len(ppr), len(rpr)))
             return Markup(to_wordml(value.blocks, ppr, rpr, transform))
         if hasattr(value, "__html__"):  # docxtpl RichTextParagraph, Listing, Markup
             return Markup(value.__html__())
@@ -109,6 +111,14 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
     return docgen_paragraphs
 
 
+def _wordml_size(value: RichText, ppr: int, rpr: int) -> int:
+    """About how long `to_wordml` output is, to refuse a huge one before building it."""
+    size = 0
+    for block in value.blocks:
+        size += ppr + 100 + sum(len(span.text) + rpr + 60 for span in block.spans)
+    return size
+
+
 def _to_text(value: Any) -> str:
     if isinstance(value, RichText):
         return value.text
@@ -116,16 +126,20 @@ def _to_text(value: Any) -> str:
         return plain_number(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return thai.thai_date(value)
-    return str(value)
+    return bounded_text(value)
 
 
 def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
         if hasattr(value, "__html__"):
+            emit(len(value) if isinstance(value, str) else 0)
             return value
         if value is None:
             return ""
-        return transform(xml_safe(_to_text(value)))
+        text = transform(xml_safe(_to_text(value)))
+        # docxtpl turns each newline and tab into a few dozen characters of XML.
+        emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
+        return text
 
     return finalize
 
@@ -159,15 +173,15 @@ def template_filters() -> dict[str, Callable[..., Any]]:
 
 
 @functools.lru_cache(maxsize=len(DIGIT_STYLES))
-def make_environment(digits: str = "arabic") -> ImmutableSandboxedEnvironment:
+def make_environment(digits: str = "arabic") -> MeteredSandbox:
     """One shared environment per digits option (filters close over it)."""
     transform = digit_transform(digits)
-    env = ImmutableSandboxedEnvironment(
+    filters = template_filters()
+    filters["docgen_paragraphs"] = _paragraph_filter(transform)
+    return MeteredSandbox(
+        filters=filters,
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalizer(transform),
         keep_trailing_newline=False,
     )
-    env.filters.update(template_filters())
-    env.filters["docgen_paragraphs"] = _paragraph_filter(transform)
-    return env

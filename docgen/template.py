@@ -24,6 +24,7 @@ import io
 import re
 import traceback
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,14 +34,16 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .errors import Location, TemplateError
+from .errors import Location, TemplateError, TemplateLimitError, TemplateSecurityError
 from .filters import make_environment
+from .limits import DEFAULT_LIMITS, Limits
+from .sandbox import LimitExceeded, active_budget, metered
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
 DOCUMENT_PART = "word/document.xml"
 _TEMPLATE_PARTS = re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
-MAX_TEMPLATE_BYTES = 50 * 1024 * 1024  # uncompressed; a larger .docx is refused
+MAX_TEMPLATE_BYTES = DEFAULT_LIMITS.template_bytes  # packed or unpacked; see Limits
 MACRO_CONTENT = "application/vnd.ms-word.document.macroEnabled"
 
 # docxtpl's preprocessing works on strings and never touches its instance state;
@@ -227,9 +230,12 @@ class Template:
     >>> # Template("templates/kpi_report.docx").render(context) -> bytes of a .docx
     """
 
-    def __init__(self, path: str | Path, *, digits: str = "arabic") -> None:
+    def __init__(
+        self, path: str | Path, *, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
+    ) -> None:
         self.path = Path(path)
         self.digits = digits
+        self.limits = limits
         self._source = self._read(self.path)
         self._entries: list[tuple[zipfile.ZipInfo, bytes]] = []
         self._parts: dict[str, _CompiledPart] = {}
@@ -238,14 +244,21 @@ class Template:
 
     # Compiled Jinja code cannot cross process boundaries; workers recompile.
     def __reduce__(self):
-        return (self.__class__, (self.path,), {"digits": self.digits})
+        return (self.__class__, (self.path,), {"digits": self.digits, "limits": self.limits})
 
     def __setstate__(self, state: dict) -> None:
-        if state.get("digits", "arabic") != self.digits:
-            self.__init__(self.path, digits=state["digits"])
+        digits = state.get("digits", "arabic")
+        limits = state.get("limits", DEFAULT_LIMITS)
+        if (digits, limits) != (self.digits, self.limits):
+            self.__init__(self.path, digits=digits, limits=limits)
 
     def _read(self, path: Path) -> bytes:
         try:
+            size = path.stat().st_size
+            if size > self.limits.template_bytes:
+                raise self._fail(
+                    f"the template is {size} bytes, over the limit of {self.limits.template_bytes}"
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise TemplateError(f"cannot read the template: {exc.strerror}", path) from None
@@ -263,29 +276,55 @@ class Template:
                 "save the template from Word or LibreOffice as .docx",
             ) from None
         with archive:
-            infos = archive.infolist()
-            total = sum(info.file_size for info in infos)
-            if total > MAX_TEMPLATE_BYTES:
+            infos = self._check_package(archive)
+            try:
+                for info in infos:
+                    data = archive.read(info)
+                    self._entries.append((info, data))
+                    if info.filename == DOCUMENT_PART or (
+                        _TEMPLATE_PARTS.match(info.filename) and b"{" in data
+                    ):
+                        self._compile_part(info.filename, data)
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
                 raise self._fail(
-                    f"the template unpacks to {total} bytes, over the limit of "
-                    f"{MAX_TEMPLATE_BYTES}; it may be a zip bomb"
-                )
-            names = {info.filename for info in infos}
-            if DOCUMENT_PART not in names:
-                raise self._fail("the package has no word/document.xml; it is not a Word document")
+                    f"the .docx is damaged ({exc})",
+                    "open it in Word or LibreOffice and save it again as .docx",
+                ) from None
+
+    def _check_package(self, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+        """Refuse zip bombs, packages that are not Word documents, and macros."""
+        limits = self.limits
+        infos = archive.infolist()
+        if len(infos) > limits.template_parts:
+            raise self._fail(
+                f"the template holds {len(infos)} files, over the limit of "
+                f"{limits.template_parts}; it may be a zip bomb"
+            )
+        # zipfile stops at each member's declared size (and then fails its CRC),
+        # so the declared sizes bound what reading the package can unpack.
+        total = sum(info.file_size for info in infos)
+        if total > limits.template_bytes:
+            raise self._fail(
+                f"the template unpacks to {total} bytes, over the limit of "
+                f"{limits.template_bytes}; it may be a zip bomb"
+            )
+        names = {info.filename for info in infos}
+        if DOCUMENT_PART not in names or "[Content_Types].xml" not in names:
+            raise self._fail(
+                "the package has no word/document.xml or [Content_Types].xml; "
+                "it is not a Word document",
+                "save the template from Word or LibreOffice as .docx",
+            )
+        try:
             content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            if MACRO_CONTENT in content_types or "vbaProject" in " ".join(names):
-                raise self._fail(
-                    "the template is macro-enabled (.docm); docgen does not run or keep macros",
-                    "save it as a plain Word document (.docx)",
-                )
-            for info in infos:
-                data = archive.read(info)
-                self._entries.append((info, data))
-                if info.filename == DOCUMENT_PART or (
-                    _TEMPLATE_PARTS.match(info.filename) and b"{" in data
-                ):
-                    self._compile_part(info.filename, data)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise self._fail(f"the .docx is damaged ({exc})") from None
+        if MACRO_CONTENT in content_types or any("vbaproject" in n.lower() for n in names):
+            raise self._fail(
+                "the template is macro-enabled (.docm); docgen does not run or keep macros",
+                "save it as a plain Word document (.docx)",
+            )
+        return infos
 
     def _compile_part(self, name: str, data: bytes) -> None:
         label = _part_label(name)
@@ -313,27 +352,55 @@ class Template:
             raise TemplateError(
                 _syntax_message(exc), self.path, _location_at(lines, exc.lineno), _syntax_hint(exc)
             ) from None
+        except (RecursionError, SyntaxError, MemoryError):
+            # Python's own limits on nesting: about 20 loops, some hundreds of tags.
+            raise TemplateError(
+                f"{label}: tags are nested too deeply to compile",
+                self.path,
+                hint="split deeply nested {% for %} and {% if %} blocks into macros",
+            ) from None
         self._parts[name] = _CompiledPart(name, label, compiled, lines, shell, body_index)
 
     # ------------------------------------------------------------------ rendering
 
     def render_part_xml(self, name: str, context: dict[str, Any]) -> str:
-        """Render one part's XML text (docxtpl's postprocessing applied)."""
+        """Render one part's XML text (docxtpl's postprocessing applied).
+
+        Called inside `render`, the part draws on that document's budget;
+        called alone it is metered on its own with the template's limits.
+        """
+        if active_budget() is None:
+            with metered(self.limits):
+                return self.render_part_xml(name, context)
         part = self._parts[name]
         try:
             xml = part.template.render(context)
         except TemplateError:
             raise
+        except LimitExceeded as exc:
+            raise TemplateLimitError(
+                f"limit exceeded: {exc.message}",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                exc.hint,
+            ) from None
+        except RecursionError as exc:
+            raise TemplateLimitError(
+                "limit exceeded: macros call each other too deeply",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "a macro that calls itself needs an {% if %} that stops it",
+            ) from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateSecurityError(
+                f"not allowed in a template: {exc}", self.path, _locate(part, _template_lineno(exc))
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 f"unknown variable: {_undefined_text(exc)}",
                 self.path,
                 _locate(part, _template_lineno(exc)),
                 "check the spelling against `docgen fields`",
-            ) from None
-        except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(
-                f"not allowed in a template: {exc}", self.path, _locate(part, _template_lineno(exc))
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
@@ -342,9 +409,22 @@ class Template:
             raise TemplateError(f"{type(exc).__name__}: {exc}", self.path, location) from None
         return postprocess(xml)
 
+    def _parse_rendered(self, part: _CompiledPart, xml: str | bytes) -> etree._Element:
+        """The rendered XML as a tree; markup a tag printed raw is the template's fault."""
+        try:
+            return parse_xml(xml if isinstance(xml, bytes) else xml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(
+                f"the filled-in {part.label} is not well-formed XML ({exc})",
+                self.path,
+                hint="a tag printed XML markup; print values with {{ }} and rich text with {{p }}",
+            ) from None
+
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
-        body = _DOCXTPL.fix_tables(self.render_part_xml(DOCUMENT_PART, context))
+        xml = self.render_part_xml(DOCUMENT_PART, context)
+        self._parse_rendered(part, xml)  # fix_tables parses it too, without a clear error
+        body = _DOCXTPL.fix_tables(xml)
         for number, element in enumerate(body.iter("{*}docPr"), start=1001):
             element.set("id", str(number))  # docxtpl renumbers drawing ids the same way
         root = copy.deepcopy(part.shell)
@@ -352,19 +432,30 @@ class Template:
         return etree.tostring(root, encoding="UTF-8", standalone=True)
 
     def _render_other(self, name: str, context: dict[str, Any]) -> bytes:
-        xml = self.render_part_xml(name, context)
-        return etree.tostring(parse_xml(xml.encode("utf-8")), encoding="UTF-8", standalone=True)
+        root = self._parse_rendered(self._parts[name], self.render_part_xml(name, context))
+        return etree.tostring(root, encoding="UTF-8", standalone=True)
 
-    def render(self, context: dict[str, Any], path: str | Path | None = None) -> bytes:
-        """Render a context to the bytes of a .docx (also written to `path` if given)."""
-        rendered = {
-            name: (
-                self._render_document(context)
-                if name == DOCUMENT_PART
-                else self._render_other(name, context)
-            )
-            for name in self._parts
-        }
+    def render(
+        self,
+        context: dict[str, Any],
+        path: str | Path | None = None,
+        *,
+        limits: Limits | None = None,
+    ) -> bytes:
+        """Render a context to the bytes of a .docx (also written to `path` if given).
+
+        The whole document, every part of it, draws on one budget of `limits`
+        (default: the template's); nothing is written unless it all renders.
+        """
+        with metered(limits or self.limits):
+            rendered = {
+                name: (
+                    self._render_document(context)
+                    if name == DOCUMENT_PART
+                    else self._render_other(name, context)
+                )
+                for name in self._parts
+            }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
             for info, data in self._entries:
