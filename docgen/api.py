@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from . import data as data_module
-from .context import indicator_context
-from .errors import DataError, Problem
+from .context import indicator_context, summary_context
+from .errors import DataError, OutputError, Problem
 from .model import Indicator, Report
 from .output import atomic_write_bytes, clean_stale_temp_files, document_name
-from .scoring import Score, score_indicator
+from .scoring import ReportScore, Score, score_indicator, score_report
 from .template import Template
 
 #: The official form; `templates/` beside the package in a checkout.
@@ -23,6 +23,9 @@ TEMPLATES_DIR = Path(
     os.environ.get("DOCGEN_TEMPLATES", Path(__file__).resolve().parent.parent / "templates")
 )
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kpi_report.docx"
+#: The report summary: every indicator's figures and the composite score.
+SUMMARY_TEMPLATE = TEMPLATES_DIR / "kpi_summary.docx"
+SUMMARY_CODE = "summary"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,28 @@ class RenderedDocument:
     path: Path
     score: Score
     pdf: Path | None = None
+    pdf_font: str | None = None  # the font PDF output used (real, or derived stand-in)
+
+
+@dataclass(frozen=True)
+class RenderedSummary:
+    """The summary document written, and the figures it shows."""
+
+    path: Path
+    score: ReportScore
+    pdf: Path | None = None
+    pdf_font: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """Everything `render_report` wrote, with the report's composite and its warnings."""
+
+    documents: list[RenderedDocument]
+    summary: RenderedSummary | None
+    score: ReportScore
+    #: For the person running the report (e.g. weights that do not add up to 100).
+    warnings: list[str]
 
 
 @lru_cache(maxsize=16)
@@ -50,6 +75,11 @@ def load_template(path: str | Path | None = None, digits: str = "arabic") -> Tem
     return _cached_template(str(path), mtime, digits)
 
 
+def load_summary_template(path: str | Path | None = None, digits: str = "arabic") -> Template:
+    """The compiled summary template (`templates/kpi_summary.docx` unless `path` is given)."""
+    return load_template(path if path is not None else SUMMARY_TEMPLATE, digits)
+
+
 def load_report(source: str | Path | Report | dict[str, Any]) -> Report:
     """Accept a data file path, an already validated `Report`, or parsed data."""
     if isinstance(source, Report):
@@ -59,15 +89,33 @@ def load_report(source: str | Path | Report | dict[str, Any]) -> Report:
     return data_module.load(source)
 
 
-def output_names(report: Report, suffix: str = ".docx") -> list[str]:
-    """File names of a report's documents; two indicators may not share one."""
+def summary_name(report: Report, suffix: str = ".docx") -> str:
+    """File name of a report's summary, e.g. ``2550-r12-summary.docx``."""
+    return document_name(report.report.fiscal_year, report.report.round, SUMMARY_CODE, suffix)
+
+
+def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False) -> list[str]:
+    """File names of a report's indicator documents; two documents may not share one.
+
+    With `summary`, an indicator may not take the summary's name either.
+    """
     info = report.report
     names: list[str] = []
     problems: list[Problem] = []
     single = report.indicator is not None
+    reserved = summary_name(report, suffix).lower() if summary else None
     for index, indicator in enumerate(report.all_indicators):
         name = document_name(info.fiscal_year, info.round, indicator.code, suffix)
-        if name.lower() in (n.lower() for n in names):
+        if name.lower() == reserved:
+            path = "indicator.code" if single else f"indicators[{index}].code"
+            problems.append(
+                Problem(
+                    path,
+                    f"code {indicator.code!r} gives the file name {name}, the name of the "
+                    "report summary; give the indicator another code",
+                )
+            )
+        elif name.lower() in (n.lower() for n in names):
             first = [n.lower() for n in names].index(name.lower())
             path = "indicator.code" if single else f"indicators[{index}].code"
             problems.append(
@@ -99,6 +147,105 @@ def iter_documents(
         yield indicator, score, name, render_indicator(report, indicator, template, score)
 
 
+def render_summary(
+    report: Report, template: Template, report_score: ReportScore | None = None
+) -> bytes:
+    """The .docx bytes of a report's summary: every indicator's figures and the composite."""
+    return template.render(summary_context(report, report_score))
+
+
+def render_report(
+    data: str | Path | Report | dict[str, Any],
+    template: str | Path | Template | None = None,
+    out_dir: str | Path = "output",
+    *,
+    summary: bool = False,
+    summary_template: str | Path | Template | None = None,
+    digits: str = "arabic",
+    pdf: bool = False,
+    font_dir: str | Path | None = None,
+) -> RenderedReport:
+    """Render every indicator of a data file into `out_dir`, and the summary if asked.
+
+    Nothing is written unless the data is valid and every document renders:
+    documents are rendered in memory first, then written atomically. The weights
+    warning is given whenever a composite is meaningful: with a summary, or for
+    an `indicators:` list.
+    """
+    source = data if isinstance(data, str | Path) else None
+    report = load_report(data)
+    compiled = template if isinstance(template, Template) else load_template(template, digits)
+    compiled_summary = None
+    if summary:
+        compiled_summary = (
+            summary_template
+            if isinstance(summary_template, Template)
+            else load_summary_template(summary_template, digits)
+        )
+    try:
+        names = output_names(report, summary=summary)
+    except DataError as exc:
+        raise exc.with_file(source) if source is not None else exc from None
+    report_score = score_report(report.all_indicators)
+    payloads = [
+        render_indicator(report, indicator, compiled, score)
+        for indicator, score in zip(report.all_indicators, report_score.scores, strict=True)
+    ]
+    summary_payload = (
+        render_summary(report, compiled_summary, report_score) if compiled_summary else None
+    )
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale_temp_files(out_dir)
+    documents = [
+        RenderedDocument(indicator.code, atomic_write_bytes(out_dir / name, payload), score)
+        for indicator, score, name, payload in zip(
+            report.all_indicators, report_score.scores, names, payloads, strict=True
+        )
+    ]
+    summary_doc = None
+    if summary_payload is not None:
+        path = atomic_write_bytes(out_dir / summary_name(report), summary_payload)
+        summary_doc = RenderedSummary(path, report_score)
+    if pdf:
+        documents, summary_doc = _convert(documents, summary_doc, out_dir, font_dir)
+    warning = report_score.weight_warning
+    wants_composite = summary or report.indicators is not None
+    return RenderedReport(
+        documents=documents,
+        summary=summary_doc,
+        score=report_score,
+        warnings=[warning] if warning and wants_composite else [],
+    )
+
+
+def _convert(
+    documents: list[RenderedDocument],
+    summary: RenderedSummary | None,
+    out_dir: Path,
+    font_dir: str | Path | None,
+) -> tuple[list[RenderedDocument], RenderedSummary | None]:
+    """Convert every written document to PDF in one batch; fail naming each file that did not."""
+    from .pdf import convert_to_pdf
+
+    sources = [doc.path for doc in documents] + ([summary.path] if summary else [])
+    results = convert_to_pdf(sources, out_dir, font_dir=font_dir)
+    failures = [r for r in results if r.error]
+    if failures:
+        raise OutputError(
+            "PDF conversion failed for "
+            + "; ".join(f"{r.source.name}: {r.error}" for r in failures)
+        )
+    converted = [
+        RenderedDocument(doc.code, doc.path, doc.score, result.pdf, result.font)
+        for doc, result in zip(documents, results, strict=False)
+    ]
+    if summary is not None:
+        summary = RenderedSummary(summary.path, summary.score, results[-1].pdf, results[-1].font)
+    return converted, summary
+
+
 def render(
     data: str | Path | Report | dict[str, Any],
     template: str | Path | Template | None = None,
@@ -106,43 +253,15 @@ def render(
     *,
     digits: str = "arabic",
     pdf: bool = False,
+    font_dir: str | Path | None = None,
 ) -> list[RenderedDocument]:
     """Render every indicator of a data file into `out_dir`; return what was written.
 
-    Nothing is written unless the data is valid and every document renders:
-    documents are rendered in memory first, then written atomically.
+    The per-indicator part of `render_report`, kept for callers that want only the list.
     """
-    source = data if isinstance(data, str | Path) else None
-    report = load_report(data)
-    compiled = template if isinstance(template, Template) else load_template(template, digits)
-    try:
-        documents = list(iter_documents(report, compiled))
-    except DataError as exc:
-        raise exc.with_file(source) if source is not None else exc from None
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean_stale_temp_files(out_dir)
-    written = []
-    for indicator, score, name, payload in documents:
-        path = atomic_write_bytes(out_dir / name, payload)
-        written.append(RenderedDocument(indicator.code, path, score))
-    if pdf:
-        from .pdf import convert_to_pdf
-
-        results = convert_to_pdf([doc.path for doc in written], out_dir)
-        written = [
-            RenderedDocument(doc.code, doc.path, doc.score, result.pdf)
-            for doc, result in zip(written, results, strict=True)
-        ]
-        failures = [r for r in results if r.error]
-        if failures:
-            from .errors import OutputError
-
-            raise OutputError(
-                "PDF conversion failed for "
-                + "; ".join(f"{r.source.name}: {r.error}" for r in failures)
-            )
-    return written
+    return render_report(
+        data, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir
+    ).documents
 
 
 def composite(documents: list[RenderedDocument]) -> Decimal:

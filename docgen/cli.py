@@ -13,7 +13,7 @@ import click
 
 from . import __version__, api
 from .errors import DocgenError
-from .filters import DIGIT_STYLES
+from .filters import DIGIT_STYLES, format_score
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -32,6 +32,7 @@ def main() -> None:
     \b
     Start with:
       docgen render fixtures/indicator-3.2.yaml -o output
+      docgen render fixtures/report-2550-r12.yaml --summary -o output
     """
 
 
@@ -60,30 +61,96 @@ def main() -> None:
     help="Print the numbers docgen writes in Arabic or Thai digits.",
 )
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
-def render(data_file: Path, out_dir: Path, template: Path | None, digits: str, pdf: bool) -> None:
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Also write the report summary (every indicator's score and the composite score).",
+)
+@click.option(
+    "--summary-template",
+    type=_FILE,
+    default=None,
+    help="A .docx template for the summary instead of the default one (implies --summary).",
+)
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
+def render(
+    data_file: Path,
+    out_dir: Path,
+    template: Path | None,
+    digits: str,
+    pdf: bool,
+    summary: bool,
+    summary_template: Path | None,
+    font_dir: Path | None,
+    verbose: bool,
+) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
-    round and code (e.g. 2550-r12-3.2.docx).
+    round and code (e.g. 2550-r12-3.2.docx); with --summary, also the report
+    summary (2550-r12-summary.docx).
 
     Nothing is written when the data or the template has a problem; the
     message names the file, the line, the field or the template cell.
     """
     try:
-        documents = api.render(data_file, template, out_dir, digits=digits, pdf=pdf)
+        result = api.render_report(
+            data_file,
+            template,
+            out_dir,
+            summary=summary or summary_template is not None,
+            summary_template=summary_template,
+            digits=digits,
+            pdf=pdf,
+            font_dir=font_dir,
+        )
     except DocgenError as exc:
         _fail(exc)
-    for doc in documents:
+    for doc in result.documents:
         click.echo(
-            f"wrote {doc.path}  (score {_compact(doc.score.score)}, "
-            f"weighted {_compact(doc.score.weighted)})"
+            f"wrote {doc.path}  (score {format_score(doc.score.score)}, "
+            f"weighted {format_score(doc.score.weighted)})"
         )
         if doc.pdf:
-            click.echo(f"wrote {doc.pdf}")
+            click.echo(_wrote_pdf(doc.pdf, doc.pdf_font, verbose))
+    count = len(result.documents)
+    figures = (
+        f"composite {format_score(result.score.composite)}, "
+        f"{count} indicator{'' if count == 1 else 's'}, "
+        f"weights {format_score(result.score.total_weight)}"
+    )
+    if result.summary is not None:
+        click.echo(f"wrote {result.summary.path}  ({figures})")
+        if result.summary.pdf:
+            click.echo(_wrote_pdf(result.summary.pdf, result.summary.pdf_font, verbose))
+    elif len(result.documents) > 1:
+        click.echo(figures)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
-def _compact(value) -> str:
-    from .filters import format_score
+def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
+    return f"wrote {pdf}" + (f"  (font: {font})" if verbose else "")
 
-    return format_score(value)
+
+@main.command()
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
+)
+def doctor(font_dir: Path | None) -> None:
+    """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use."""
+    from .fonts import doctor_report
+
+    report = doctor_report(font_dir=font_dir)
+    click.echo(str(report))
+    sys.exit(0 if report.ok else 3)
 
 
 if __name__ == "__main__":  # pragma: no cover

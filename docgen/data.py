@@ -228,6 +228,23 @@ def _plain(value: Decimal) -> str:
     return format(display_round(value).normalize(), "f")
 
 
+_FOR_QUANTITATIVE = (
+    "is for quantitative indicators (method: quantitative); "
+    "a milestone indicator lists its five scoring.steps"
+)
+_FOR_MILESTONE = (
+    "is for milestone indicators (method: milestone); "
+    "a quantitative indicator gives scoring.unit and five scoring.targets"
+)
+#: Scoring fields that belong to the other method, by the method given.
+_OTHER_METHOD_FIELDS = {
+    "milestone": {
+        key: f"scoring.{key} {_FOR_QUANTITATIVE}" for key in ("targets", "unit", "higher_is_better")
+    },
+    "quantitative": {"steps": f"scoring.steps {_FOR_MILESTONE}"},
+}
+
+
 def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
     """Cross-field checks pydantic reports at the wrong depth, given their exact field."""
     problems: list[Problem] = []
@@ -244,6 +261,10 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
         scoring = item.get("scoring") if isinstance(item.get("scoring"), dict) else {}
         result = item.get("result") if isinstance(item.get("result"), dict) else {}
         method = scoring.get("method")
+        for key, message in _OTHER_METHOD_FIELDS.get(method, {}).items():
+            if key in scoring:
+                path = f"{base}.scoring.{key}"
+                problems.append(Problem(path, message, _line_for(path, lines)))
         if method == "milestone" and "value" in result:
             path = f"{base}.result.value"
             problems.append(

@@ -23,9 +23,13 @@ from markupsafe import Markup
 from . import thai
 from .richtext import RichText, text_paragraph, to_wordml, xml_safe
 from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
-from .scoring import display_round
+from .scoring import display_round, format_compact
 
 DIGIT_STYLES = ("arabic", "thai")
+
+
+class FilterError(ValueError):
+    """A filter was given a value it cannot format; the message names the filter."""
 
 
 def format_score(value: Any, places: int | None = None) -> str:
@@ -37,11 +41,9 @@ def format_score(value: Any, places: int | None = None) -> str:
     ('0.2000', '3.3334')
     """
     number = _decimal(value, "score")
-    rounded = display_round(number)
     if places is None:
-        text = format(rounded.normalize(), "f")
-    else:
-        text = thai.format_number(rounded, decimals=places, grouping=False)
+        return format_compact(number)
+    text = thai.format_number(display_round(number), decimals=places, grouping=False)
     return "0" if text in ("-0", "") else text
 
 
@@ -65,7 +67,9 @@ def _decimal(value: Any, filter_name: str) -> Decimal:
     try:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     except ArithmeticError:
-        raise ValueError(f"the {filter_name} filter needs a number, got {value!r}") from None
+        raise ValueError(
+            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
+        ) from None
 
 
 def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,7 +86,7 @@ def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]
                 text = (
                     f"the {filter_name} filter cannot use {type(value).__name__} {value!r}: {text}"
                 )
-            raise type(exc)(text) from None
+            raise FilterError(text) from None
 
     return wrapper
 

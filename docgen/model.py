@@ -106,9 +106,20 @@ class Result(_Strict):
         return None if value is None else _finite(value)
 
 
+def _exactly(count: int, what: str) -> Any:
+    """A before-validator: a list of exactly `count` items, said in the data's own words."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, list) and len(value) != count:
+            raise ValueError(f"expected exactly {count} {what}, got {len(value)}")
+        return value
+
+    return BeforeValidator(check)
+
+
 class MilestoneScoring(_Strict):
     method: Literal["milestone"]
-    steps: list[RichTextSource] = Field(
+    steps: Annotated[list[RichTextSource], _exactly(STEP_COUNT, "steps (ขั้นตอนที่ 1 to 5)")] = Field(
         min_length=STEP_COUNT,
         max_length=STEP_COUNT,
         description="Exactly 5 step definitions, ขั้นตอนที่ 1..5",
@@ -119,19 +130,30 @@ class QuantitativeScoring(_Strict):
     method: Literal["quantitative"]
     unit: Text = Field(min_length=1, description="Unit shown with targets and result, e.g. ร้อยละ")
     higher_is_better: bool = Field(default=True, description="false: smaller results are better")
-    targets: list[Number] = Field(
+    targets: Annotated[
+        list[Number], _exactly(TARGET_COUNT, "targets (the values of levels 1 to 5)")
+    ] = Field(
         min_length=TARGET_COUNT,
         max_length=TARGET_COUNT,
         description="The value that earns level 1, 2, 3, 4, 5",
     )
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit_not_blank(cls, unit: Any) -> Any:
+        if isinstance(unit, str) and not unit.strip():
+            raise ValueError(f"expected a unit such as ร้อยละ, วัน or บาท, got {unit!r}")
+        return unit
 
     @field_validator("targets")
     @classmethod
     def _targets_ordered(cls, targets: list[Decimal], info: ValidationInfo) -> list[Decimal]:
         for target in targets:
             _finite(target)
+        if "higher_is_better" not in info.data:
+            return targets  # higher_is_better itself is wrong; that is the problem to report
         pairs = list(zip(targets, targets[1:], strict=False))
-        if info.data.get("higher_is_better", True):
+        if info.data["higher_is_better"]:
             if not all(a < b for a, b in pairs):
                 raise ValueError(
                     "targets must be strictly increasing (level 1 to 5) when "
@@ -189,6 +211,16 @@ class ReportInfo(_Strict):
     round: Literal[6, 9, 12] = Field(description="รอบการรายงาน in months: 6, 9 or 12")
     organization: Text | None = Field(default=None, description="The reporting office")
     as_of: dt.date | None = Field(default=None, description="ISO date, shown as พ.ศ.")
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not (dt.date(1900, 1, 1) <= value <= dt.date(2200, 12, 31)):
+            raise ValueError(
+                f"date {value.isoformat()} is out of range: docgen formats dates from "
+                "1 Jan 1900 to 31 Dec 2200"
+            )
+        return value
 
 
 class Report(_Strict):

@@ -35,7 +35,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from .errors import Location, TemplateError, TemplateLimitError, TemplateSecurityError
-from .filters import make_environment
+from .filters import FilterError, make_environment
 from .limits import DEFAULT_LIMITS, Limits
 from .sandbox import LimitExceeded, active_budget, metered
 
@@ -404,6 +404,9 @@ class Template:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
+        except FilterError as exc:
+            location = _locate(part, _template_lineno(exc))
+            raise TemplateError(str(exc), self.path, location) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             location = _locate(part, _template_lineno(exc))
             raise TemplateError(f"{type(exc).__name__}: {exc}", self.path, location) from None

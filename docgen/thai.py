@@ -31,6 +31,7 @@ __all__ = [
     "round_period",
     "thai_date",
     "thai_digits",
+    "with_unit",
 ]
 
 DateStyle = Literal["long", "short", "full"]
@@ -49,6 +50,8 @@ _ROUND_ENDS: dict[int, tuple[int, int]] = {6: (3, 31), 9: (6, 30), 12: (9, 30)}
 _STYLES: tuple[str, ...] = ("long", "short", "full")
 _TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+#: Units written before the number: "ร้อยละ 80", never "80 ร้อยละ".
+PREFIX_UNITS = ("ร้อยละ",)
 _DASH = " – "  # spaced en dash, as in "1 ตุลาคม 2549 – 30 กันยายน 2550"
 
 
@@ -268,6 +271,22 @@ def format_number(
     # (a no-op on an already-quantized value, but safe beyond the default 28 digits).
     with localcontext(prec=_digits_needed(number, decimals), rounding=ROUND_HALF_UP):
         return format_decimal(number, format=pattern, locale="th_TH")
+
+
+def with_unit(number: str, unit: str) -> str:
+    """A formatted number with its unit in Thai word order.
+
+    ร้อยละ (per cent) is read before the number, every other unit after it.
+
+    >>> with_unit("72.5", "ร้อยละ"), with_unit("15", "วัน"), with_unit("98", "%")
+    ('ร้อยละ 72.5', '15 วัน', '98%')
+    """
+    unit = unit.strip()
+    if unit.startswith(PREFIX_UNITS):
+        return f"{unit} {number}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {unit}"
 
 
 # --------------------------------------------------------------------------- helpers

@@ -16,6 +16,19 @@ FIXTURES = ROOT / "fixtures"
 TEMPLATES = ROOT / "templates"
 SEED_DATA = FIXTURES / "indicator-3.2.yaml"
 SEED_TEXT = FIXTURES / "seed-form.txt"
+REPORT_DATA = FIXTURES / "report-2550-r12.yaml"  # several indicators, both methods
+
+# The report fixture's figures, worked out by hand (see the comment at the top of the
+# file): weight, result column, score, weighted score, as the form prints them.
+REPORT_FIGURES = {
+    "1.1": ("20", "ร้อยละ 93.5", "3.75", "0.75"),
+    "1.2": ("15", "15 วัน", "3.5", "0.525"),
+    "2.1": ("25", "3", "3.6", "0.9"),
+    "2.2": ("10", "0", "0", "0"),
+    "3.1": ("10", "3.7 คะแนน", "3.3333", "0.3333"),
+    "3.2": ("15", "2", "2", "0.3"),
+    "3.3": ("5", "ร้อยละ 98.2", "5", "0.25"),
+}
 DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -87,6 +100,20 @@ def seed_docx(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("seed")
     [document] = api.render(SEED_DATA, out_dir=out)
     return document.path
+
+
+@pytest.fixture(scope="session")
+def report_rendered(tmp_path_factory):
+    """The multi-indicator report rendered once, with its summary (a RenderedReport)."""
+    from docgen import api
+
+    return api.render_report(REPORT_DATA, out_dir=tmp_path_factory.mktemp("report"), summary=True)
+
+
+@pytest.fixture(scope="session")
+def report_docx(report_rendered) -> dict[str, Path]:
+    """Indicator code -> its document, from the report rendered once."""
+    return {document.code: document.path for document in report_rendered.documents}
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,14 @@ import re
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SEED_DATA
+from conftest import REPORT_DATA, SEED_DATA
 
 from docgen.cli import main
 from docgen.data import load, loads
 from docgen.errors import DataError
 
 SEED_YAML = SEED_DATA.read_text(encoding="utf-8")
+REPORT_YAML = REPORT_DATA.read_text(encoding="utf-8")
 
 # (case id, edit of the seed's YAML, expected message, expected line)
 BAD_DATA = [
@@ -93,12 +94,128 @@ BAD_DATA = [
 ]
 
 
+# Quantitative indicators and method mix-ups, as edits of the multi-indicator report
+# (indicators[0] is quantitative, [1] quantitative lower-is-better, [3] milestone).
+REPORT_BAD_DATA = [
+    (
+        "4-targets",
+        lambda s: s.replace("targets: [88, 90, 92, 94, 96]", "targets: [88, 90, 92, 94]"),
+        "indicators[0].scoring.targets: expected exactly 5 targets (the values of levels 1 to 5), got 4",
+        38,
+    ),
+    (
+        "6-targets",
+        lambda s: s.replace("targets: [88, 90, 92, 94, 96]", "targets: [88, 90, 92, 94, 96, 98]"),
+        "indicators[0].scoring.targets: expected exactly 5 targets (the values of levels 1 to 5), got 6",
+        38,
+    ),
+    (
+        "targets-not-strictly-increasing",
+        lambda s: s.replace("targets: [88, 90, 92, 94, 96]", "targets: [88, 90, 90, 94, 96]"),
+        "indicators[0].scoring.targets: targets must be strictly increasing (level 1 to 5) "
+        "when higher_is_better is true",
+        38,
+    ),
+    (
+        "lower-is-better-targets-increasing",
+        lambda s: s.replace("targets: [20, 18, 16, 14, 12]", "targets: [12, 14, 16, 18, 20]"),
+        "indicators[1].scoring.targets: targets must be strictly decreasing (level 1 to 5) "
+        "when higher_is_better is false",
+        60,
+    ),
+    (
+        "higher-is-better-not-a-boolean",  # one problem, not a second one about the targets
+        lambda s: s.replace("higher_is_better: false", "higher_is_better: maybe"),
+        "indicators[1].scoring.higher_is_better: expected a valid boolean",
+        59,
+    ),
+    (
+        "target-as-text",
+        lambda s: s.replace("targets: [88, 90, 92, 94, 96]", "targets: [88, 90, '92', 94, 96]"),
+        "indicators[0].scoring.targets[2]: expected a number, got the text '92'",
+        38,
+    ),
+    (
+        "no-unit",
+        lambda s: s.replace("    unit: วัน\n", ""),
+        "indicators[1].scoring.unit: required field is missing",
+        56,
+    ),
+    (
+        "blank-unit",
+        lambda s: s.replace("unit: วัน", 'unit: "  "'),
+        "indicators[1].scoring.unit: expected a unit such as ร้อยละ, วัน or บาท, got '  '",
+        58,
+    ),
+    (
+        "value-as-text",
+        lambda s: s.replace("value: 15", 'value: "15"'),
+        "indicators[1].result.value: expected a number, got the text '15'",
+        62,
+    ),
+    (
+        "value-missing",
+        lambda s: s.replace("value: 15", "value: null"),
+        "indicators[1].result.value: a quantitative indicator needs result.value (a number)",
+        62,
+    ),
+    (
+        "quantitative-with-steps",
+        lambda s: s.replace("    value: 15\n", "    steps: [{step: 1, done: true}]\n"),
+        "indicators[1].result.steps: result.steps is for milestone indicators; "
+        "a quantitative indicator reports result.value",
+        62,
+    ),
+    (
+        "milestone-with-value",
+        lambda s: s.replace(
+            "  result:\n    steps:\n    - step: 1\n      done: false",
+            "  result:\n    value: 3\n    steps:\n    - step: 1\n      done: false",
+        ),
+        "indicators[3].result.value: result.value is for quantitative indicators; "
+        "a milestone indicator reports result.steps",
+        124,
+    ),
+    (
+        "milestone-with-targets",
+        lambda s: s.replace(
+            "    - เปิดใช้ระบบครบทุกจังหวัด\n",
+            "    - เปิดใช้ระบบครบทุกจังหวัด\n    targets: [1, 2, 3, 4, 5]\n",
+        ),
+        "indicators[3].scoring.targets: scoring.targets is for quantitative indicators "
+        "(method: quantitative); a milestone indicator lists its five scoring.steps",
+        123,
+    ),
+    (
+        "quantitative-with-steps-to-score",
+        lambda s: s.replace(
+            "    targets: [20, 18, 16, 14, 12]\n",
+            "    targets: [20, 18, 16, 14, 12]\n    steps: [a, b, c, d, e]\n",
+        ),
+        "indicators[1].scoring.steps: scoring.steps is for milestone indicators "
+        "(method: milestone); a quantitative indicator gives scoring.unit and five scoring.targets",
+        61,
+    ),
+    (
+        "quantitative-expected-score",
+        lambda s: s.replace("expected_score: 3.75", "expected_score: 4"),
+        "indicators[0].expected_score: expected_score is 4 but the results give 3.75",
+        46,
+    ),
+]
+CASES = [(SEED_YAML, *c[1:]) for c in BAD_DATA] + [(REPORT_YAML, *c[1:]) for c in REPORT_BAD_DATA]
+
+
 @pytest.mark.parametrize(
-    ("edit", "message", "line"), [c[1:] for c in BAD_DATA], ids=[c[0] for c in BAD_DATA]
+    ("source", "edit", "message", "line"),
+    CASES,
+    ids=[c[0] for c in BAD_DATA] + [c[0] for c in REPORT_BAD_DATA],
 )
-def test_bad_data_is_reported_with_file_line_and_field(tmp_path, edit, message, line):
+def test_bad_data_is_reported_with_file_line_and_field(tmp_path, source, edit, message, line):
     data = tmp_path / "bad.yaml"
-    data.write_text(edit(SEED_YAML), encoding="utf-8")
+    edited = edit(source)
+    assert edited != source, "the edit must change the file"
+    data.write_text(edited, encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["render", str(data), "-o", str(out)])
     assert result.exit_code == 1
@@ -126,7 +243,9 @@ def test_list_indices_appear_in_field_paths():
     with pytest.raises(DataError) as caught:
         loads(json.dumps(raw, default=str), fmt="json", name="many.json")
     assert [p.path for p in caught.value.problems] == ["indicators[1].scoring.targets"]
-    assert "at least 5 items" in caught.value.problems[0].message
+    assert caught.value.problems[0].message == (
+        "expected exactly 5 targets (the values of levels 1 to 5), got 3"
+    )
 
 
 def test_json_and_yaml_carry_the_same_report(tmp_path):

@@ -20,6 +20,7 @@ from docgen.thai import (
     round_period,
     thai_date,
     thai_digits,
+    with_unit,
 )
 
 # --------------------------------------------------------------------------- dates
@@ -539,3 +540,21 @@ def test_format_number_errors(
     with pytest.raises(error) as info:
         format_number(value, decimals=decimals)  # type: ignore[arg-type]
     assert str(info.value) == message
+
+
+# --------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "expected"),
+    [
+        ("72.5", "ร้อยละ", "ร้อยละ 72.5"),  # read before the number
+        ("80", " ร้อยละ ", "ร้อยละ 80"),
+        ("15", "วัน", "15 วัน"),
+        ("1,250,000", "บาท", "1,250,000 บาท"),
+        ("3.7", "คะแนน", "3.7 คะแนน"),
+        ("98", "%", "98%"),
+    ],
+)
+def test_with_unit_puts_the_unit_where_thai_reads_it(number: str, unit: str, expected: str) -> None:
+    assert with_unit(number, unit) == expected

@@ -1,0 +1,124 @@
+"""The docgen command as a clerk uses it: help, output, exit codes."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import REPORT_DATA, REPORT_FIGURES, SEED_DATA, require_tool
+
+from docgen.cli import main
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--help"], "render"),
+        (["--help"], "รายงานผลการปฏิบัติราชการตามคำรับรองฯ"),
+        (["render", "--help"], "2550-r12-3.2.docx"),
+        (["render", "--help"], "--template"),
+        (["render", "--help"], "--digits [arabic|thai]"),
+        (["render", "--help"], "--summary"),
+        (["doctor", "--help"], "LibreOffice"),
+    ],
+)
+def test_help_explains_itself(args, expected):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+    assert expected in result.output
+
+
+def test_render_writes_and_names_the_document(tmp_path):
+    result = CliRunner().invoke(main, ["render", str(SEED_DATA), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {tmp_path / '2550-r12-3.2.docx'}  (score 5, weighted 0.2)\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["2550-r12-3.2.docx"]
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_bad_template_is_exit_4(tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    result = CliRunner().invoke(
+        main, ["render", str(SEED_DATA), "--template", str(bad), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 4
+    assert f"error: {bad}: not a Word document" in result.output
+
+
+@pytest.mark.libreoffice
+def test_render_pdf_verbose_names_the_font(tmp_path):
+    require_tool("soffice")
+    result = CliRunner().invoke(
+        main, ["render", str(SEED_DATA), "-o", str(tmp_path), "--pdf", "--verbose", "--summary"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith(f"wrote {tmp_path / '2550-r12-3.2.pdf'}  (font: TH Sarabun")
+    assert lines[3].startswith(f"wrote {tmp_path / '2550-r12-summary.pdf'}  (font: TH Sarabun")
+    for name in ("2550-r12-3.2.pdf", "2550-r12-summary.pdf"):
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.libreoffice
+def test_doctor_reports_libreoffice_and_the_pdf_font():
+    require_tool("soffice")
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("LibreOffice: ")
+    assert "PDF output font: TH SarabunPSK" in result.output
+
+
+@pytest.fixture(scope="module")
+def short_report(tmp_path_factory):
+    """The report without its last indicator: weights add up to 95."""
+    raw = yaml.safe_load(REPORT_DATA.read_text(encoding="utf-8"))
+    raw["indicators"] = raw["indicators"][:-1]
+    path = tmp_path_factory.mktemp("short") / "short.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_render_with_summary_names_every_file_and_the_composite(tmp_path):
+    result = CliRunner().invoke(
+        main, ["render", str(REPORT_DATA), "--summary", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"wrote {tmp_path / f'2550-r12-{code}.docx'}  (score {score}, weighted {weighted})"
+        for code, (_, _, score, weighted) in REPORT_FIGURES.items()
+    ] + [
+        f"wrote {tmp_path / '2550-r12-summary.docx'}  (composite 3.0583, 7 indicators, weights 100)"
+    ]
+    assert result.stderr == ""
+
+
+def test_weights_not_100_warn_on_the_console(short_report, tmp_path):
+    result = CliRunner().invoke(main, ["render", str(short_report), "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "composite 2.8083, 6 indicators, weights 95"
+    assert result.stderr == (
+        "warning: the indicators' weights add up to 95, not 100, so the composite score "
+        "2.8083 is not the score of a complete report; check each indicator's weight\n"
+    )
+    assert not (tmp_path / "2550-r12-summary.docx").exists()
+
+
+def test_summary_template_option_uses_that_template(short_report, tmp_path):
+    template = tmp_path / "mine.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ summary.count }} ตัวชี้วัด, คะแนนรวม {{ summary.composite|score(4) }}")
+    document.save(template)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["render", str(short_report), "--summary-template", str(template), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    [paragraph] = docx.Document(str(out / "2550-r12-summary.docx")).paragraphs
+    assert paragraph.text == "6 ตัวชี้วัด, คะแนนรวม 2.8083"
