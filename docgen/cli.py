@@ -6,16 +6,57 @@ problem (disk, LibreOffice); 4 template problem.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__, api
 from .errors import DocgenError
 from .filters import DIGIT_STYLES, format_score
+from .limits import DEFAULT_LIMITS, Limits
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--time-limit and --max-value-bytes, given to the command as one `limits` argument."""
+
+    def to_limits(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        changes = ctx.meta.setdefault("docgen_limits", {})
+        if value is not None:
+            changes[param.name] = value
+        return value
+
+    command = click.option(
+        "--max-value-bytes",
+        "value_bytes",
+        type=click.IntRange(min=1),
+        metavar="BYTES",
+        default=None,
+        callback=to_limits,
+        expose_value=False,
+        help=f"Refuse a data value longer than this [default: {DEFAULT_LIMITS.value_bytes}].",
+    )(command)
+    return click.option(
+        "--time-limit",
+        "render_seconds",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        default=None,
+        callback=to_limits,
+        expose_value=False,
+        help="Stop a template that renders one document longer than this many seconds "
+        f"[default: {DEFAULT_LIMITS.render_seconds:g}].",
+    )(command)
+
+
+def _limits() -> Limits:
+    changes = click.get_current_context().meta.get("docgen_limits", {})
+    return dataclasses.replace(DEFAULT_LIMITS, **changes)
 
 
 def _fail(exc: DocgenError) -> None:
@@ -79,6 +120,7 @@ def main() -> None:
     help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
+@limit_options
 def render(
     data_file: Path,
     out_dir: Path,
@@ -107,6 +149,7 @@ def render(
             digits=digits,
             pdf=pdf,
             font_dir=font_dir,
+            limits=_limits(),
         )
     except DocgenError as exc:
         _fail(exc)
