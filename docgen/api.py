@@ -15,7 +15,7 @@ from .context import indicator_context, summary_context
 from .errors import DataError, OutputError, Problem
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Indicator, Report
-from .output import atomic_write_bytes, clean_stale_temp_files, document_name
+from .output import atomic_write_bytes, document_name, output_path, prepare_out_dir
 from .scoring import ReportScore, Score, score_indicator, score_report
 from .template import Template
 
@@ -113,10 +113,11 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
     names: list[str] = []
     problems: list[Problem] = []
     single = report.indicator is not None
-    reserved = summary_name(report, suffix).lower() if summary else None
+    # Compared as a case-insensitive file system (Windows, macOS) would.
+    reserved = summary_name(report, suffix).casefold() if summary else None
     for index, indicator in enumerate(report.all_indicators):
         name = document_name(info.fiscal_year, info.round, indicator.code, suffix)
-        if name.lower() == reserved:
+        if name.casefold() == reserved:
             path = "indicator.code" if single else f"indicators[{index}].code"
             problems.append(
                 Problem(
@@ -125,8 +126,8 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
                     "report summary; give the indicator another code",
                 )
             )
-        elif name.lower() in (n.lower() for n in names):
-            first = [n.lower() for n in names].index(name.lower())
+        elif name.casefold() in (n.casefold() for n in names):
+            first = [n.casefold() for n in names].index(name.casefold())
             path = "indicator.code" if single else f"indicators[{index}].code"
             problems.append(
                 Problem(
@@ -209,18 +210,18 @@ def render_report(
         render_summary(report, compiled_summary, report_score) if compiled_summary else None
     )
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean_stale_temp_files(out_dir)
+    out_dir = prepare_out_dir(out_dir)
     documents = [
-        RenderedDocument(indicator.code, atomic_write_bytes(out_dir / name, payload), score)
+        RenderedDocument(
+            indicator.code, atomic_write_bytes(output_path(out_dir, name), payload), score
+        )
         for indicator, score, name, payload in zip(
             report.all_indicators, report_score.scores, names, payloads, strict=True
         )
     ]
     summary_doc = None
     if summary_payload is not None:
-        path = atomic_write_bytes(out_dir / summary_name(report), summary_payload)
+        path = atomic_write_bytes(output_path(out_dir, summary_name(report)), summary_payload)
         summary_doc = RenderedSummary(path, report_score)
     if pdf:
         documents, summary_doc = _convert(documents, summary_doc, out_dir, font_dir)
