@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
+import threading
 
 import pytest
 import yaml
@@ -13,6 +16,7 @@ from conftest import REPORT_DATA, SEED_DATA
 from docgen.cli import main
 from docgen.data import load, loads
 from docgen.errors import DataError
+from docgen.limits import DEFAULT_LIMITS
 
 SEED_YAML = SEED_DATA.read_text(encoding="utf-8")
 REPORT_YAML = REPORT_DATA.read_text(encoding="utf-8")
@@ -89,6 +93,44 @@ BAD_DATA = [
         "bad-method",
         lambda s: s.replace("method: milestone", "method: levels"),
         "indicator.scoring: expected method 'milestone' or 'quantitative'",
+        24,
+    ),
+    (
+        "nan",
+        lambda s: s.replace("weight: 4", "weight: .nan"),
+        "indicator.weight: expected a finite number, not NaN or infinity",
+        23,
+    ),
+    (
+        "infinity",
+        lambda s: s.replace("weight: 4", "weight: -.inf"),
+        "indicator.weight: expected a finite number, not NaN or infinity",
+        23,
+    ),
+    (
+        "impossible-date",
+        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2007-02-30"),
+        "report.as_of: 2007-02-30 is not a valid date (day is out of range for month)",
+        8,
+    ),
+    (
+        "endless-integer",
+        lambda s: s.replace("weight: 4", "weight: 1" + "0" * 5000),
+        "indicator.weight: 1000000000000000000000000000000000000... is not a valid number "
+        "(Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits)",
+        23,
+    ),
+    (
+        "too-deep",
+        lambda s: s.replace("weight: 4", "weight: " + "[" * 12 + "4" + "]" * 12),
+        "indicator.weight" + "[0]" * 9 + ": nesting is deeper than 10 levels; "
+        "the data format needs at most 6",
+        23,
+    ),
+    (
+        "value-too-long",
+        lambda s: s.replace("weight: 4", "weight: 4\n  explanation: " + "ก" * 1_500_000),
+        "indicator.explanation: the value is 4500000 bytes long, over the limit of 4194304 bytes",
         24,
     ),
 ]
@@ -282,3 +324,95 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(DataError, match="expands to more than"):
         load(path)
+
+
+def test_value_size_limit_is_configurable(tmp_path):
+    data = tmp_path / "seed.yaml"
+    data.write_text(SEED_YAML, encoding="utf-8")
+    args = ["render", str(data), "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, [*args, "--max-value-bytes", "100"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {data}:7: report.organization: "
+        "the value is 137 bytes long, over the limit of 100 bytes\n"
+    )
+    assert CliRunner().invoke(main, [*args, "--max-value-bytes", "1000000"]).exit_code == 0
+
+
+# (case id, JSON text, the exact message)
+BAD_JSON = [
+    (
+        "nan-infinity-duplicates-digits",
+        '{"report": {"round": 12, "round": 6, "fiscal_year": NaN}, '
+        '"indicator": {"weight": -Infinity, "code": 1' + "0" * 5000 + "}}",
+        "4 problems in x.json:\n"
+        "  - x.json: report.round: duplicate key; keep only one\n"
+        "  - x.json: report.fiscal_year: NaN is not a number docgen accepts; write a number\n"
+        "  - x.json: indicator.weight: -Infinity is not a number docgen accepts; write a number\n"
+        "  - x.json: indicator.code: a number of 5001 digits is not a number docgen accepts",
+    ),
+    (
+        "too-deep",
+        '{"report": {"a": ' * 6 + "1" + "}" * 12,
+        "x.json: report.a.report.a.report.a.report.a.report.a.report: "
+        "nesting is deeper than 10 levels; the data format needs at most 6",
+    ),
+    (
+        "endlessly-deep",
+        "[" * 100_000 + "]" * 100_000,
+        "x.json: the file is nested too deeply to read",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [c[1:] for c in BAD_JSON], ids=[c[0] for c in BAD_JSON]
+)
+def test_bad_json_names_each_field(text, message):
+    with pytest.raises(DataError) as caught:
+        loads(text, fmt="json", name="x.json")
+    assert str(caught.value) == message
+
+
+def test_aliases_that_expand_to_too_much_text_are_refused(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    text = "a: &a " + "x" * 1000 + "\nb: [" + ", ".join(["*a"] * 60_000) + "]\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(path)
+    assert str(caught.value) == (
+        f"{path}:1: the file expands to more than 50000000 characters of text "
+        "(nested aliases?); docgen refuses to read it"
+    )
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(SEED_YAML, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(path, dataclasses.replace(DEFAULT_LIMITS, file_bytes=1000))
+    assert (
+        str(caught.value)
+        == f"{path}: the file is larger than 1000 bytes, the limit for a data file"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_endless_stream_is_read_only_up_to_the_limit(tmp_path):
+    pipe = tmp_path / "endless.yaml"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        try:
+            with pipe.open("wb") as stream:
+                while True:
+                    stream.write(b"x" * 65536)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with pytest.raises(DataError, match="the file is larger than 100000 bytes"):
+        load(pipe, dataclasses.replace(DEFAULT_LIMITS, file_bytes=100_000))
+    writer.join(timeout=10)
+    assert not writer.is_alive()
