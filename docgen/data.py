@@ -8,6 +8,7 @@ was expected, so a clerk can fix the file in one pass.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -156,6 +157,21 @@ def check_values(
         elif isinstance(value, _Rejected):
             problems.append(Problem(path, value.message, _line_for(path, lines)))
     return problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def drop_lone_surrogates(value: Any) -> Any:
+    """The data without lone surrogates (``"\\ud800"`` in JSON): halves of a character
+    that no document can hold; a valid pair is already one character."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {drop_lone_surrogates(k): drop_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [drop_lone_surrogates(item) for item in value]
+    return value
 
 
 # --------------------------------------------------------------------------- parsing
@@ -456,6 +472,7 @@ def validate(
         raise exc.with_file(file) if file is not None else exc from None
     if problems:
         raise DataError(problems, file)
+    raw = drop_lone_surrogates(raw)
     problems = _method_problems(raw, lines)
     try:
         report = Report.model_validate(raw)

@@ -21,7 +21,7 @@ from jinja2 import StrictUndefined
 from markupsafe import Markup
 
 from . import thai
-from .richtext import RichText, text_paragraph, to_wordml, xml_safe
+from .richtext import RichText, escape_text, text_paragraph, to_wordml, xml_safe
 from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
 from .scoring import display_round, format_compact
 
@@ -143,7 +143,7 @@ def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
         text = transform(xml_safe(_to_text(value)))
         # docxtpl turns each newline and tab into a few dozen characters of XML.
         emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
-        return text
+        return Markup(escape_text(text))
 
     return finalize
 

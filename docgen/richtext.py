@@ -464,8 +464,21 @@ def paragraph_properties(base: str, level: int, list_item: bool) -> str:
     return _serialize(props)
 
 
+# docxtpl's own escapes ("{_{" prints "{{" in a template): in data they must stay as typed.
+_DOCXTPL_ESCAPE = re.compile(r"(?<=\{)_(?=[{%])|(?<=[}%])_(?=\})")
+
+
+def escape_text(text: str) -> str:
+    """Text as XML character data (quotes too, for attributes) that no later step changes.
+
+    >>> escape_text("a < b & {_{ c }_}")
+    'a &lt; b &amp; {&#95;{ c }&#95;}'
+    """
+    return _DOCXTPL_ESCAPE.sub("&#95;", html.escape(text))
+
+
 def _text_run(rpr: str, text: str) -> str:
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
 
 
 def to_wordml(

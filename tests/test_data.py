@@ -416,3 +416,13 @@ def test_an_endless_stream_is_read_only_up_to_the_limit(tmp_path):
         load(pipe, dataclasses.replace(DEFAULT_LIMITS, file_bytes=100_000))
     writer.join(timeout=10)
     assert not writer.is_alive()
+
+
+def test_lone_surrogates_are_dropped_and_pairs_kept():
+    raw = json.loads(json.dumps(yaml.safe_load(SEED_YAML), default=str))
+    raw["indicator"]["code"] = "3.2\ud800"
+    raw["indicator"]["name"] = "\U0001f600\udfff name"
+    text = json.dumps(raw)  # escapes: "3.2\\ud800", "\\ud83d\\ude00\\udfff name"
+    assert "\\ud83d\\ude00\\udfff" in text
+    report = loads(text, fmt="json", name="s.json")
+    assert (report.indicator.code, report.indicator.name) == ("3.2", "\U0001f600 name")

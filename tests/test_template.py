@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import io
 import pickle
 import subprocess
 import zipfile
@@ -284,3 +285,13 @@ def test_a_template_keeps_its_limits_across_processes(tmp_path):
     template = Template(make_template(tmp_path / "t.docx", ["{{ x }}"]), limits=limits)
     copy = pickle.loads(pickle.dumps(template))
     assert copy.limits == limits and copy.parts == template.parts
+
+
+def test_docxtpl_escapes_apply_to_the_template_not_to_data(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["static {_{ x }_}", "{{ v }}", "{{p rich }}"])
+    from docgen.richtext import RichText
+
+    typed = "{_{ a }_} {_% b %_}"
+    payload = Template(path).render({"v": typed, "rich": RichText.parse(f"<p>{typed}</p>")})
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs]
+    assert paragraphs == ["static {{ x }}", typed, typed]
