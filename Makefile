@@ -1,10 +1,12 @@
-# docgen: `make demo` renders the seed form, `make test` runs every test.
+# docgen: `make demo` renders the seed form, `make test` runs every test,
+# `make serve` starts the clerks' web form.
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
+PORT   ?= 8000
 
-.PHONY: demo test lint bench fuzz clean
+.PHONY: demo test lint serve screenshots readme bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +16,20 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/docgen render fixtures/indicator-3.2.yaml -o output
+
+# The web form over reports/; an empty reports/ starts with the seed form's data.
+serve: $(STAMP)
+	mkdir -p reports
+	ls reports/*.yaml reports/*.yml reports/*.json >/dev/null 2>&1 || \
+		cp fixtures/indicator-3.2.yaml reports/2550-r12-3.2.yaml
+	$(VENV)/bin/docgen serve --workspace reports --port $(PORT)
+
+# The README's pictures of the web form (needs chromium and chromium-driver).
+screenshots: $(STAMP)
+	$(PY) docs/screenshots.py docs
+# the README's template reference is generated; a test fails when it is stale
+readme: $(STAMP)
+	$(PY) -c "from docgen.reference import update_readme; update_readme('README.md')"
 
 lint: $(STAMP)
 	$(PY) -m ruff check docgen tests

@@ -280,6 +280,22 @@ def render(
     ).documents
 
 
+def check_template(
+    template: str | Path | None = None,
+    data: str | Path | Report | dict[str, Any] | None = None,
+    *,
+    digits: str = "arabic",
+):
+    """Every problem of a template (the official form by default); with data, rendered too.
+
+    Returns a `docgen.check.CheckResult`: ``.ok``, ``.problems`` (each with ``.location``,
+    ``.message``, ``.hint``), ``.summary()``.
+    """
+    from .check import check_template as check
+
+    return check(template if template is not None else DEFAULT_TEMPLATE, data, digits=digits)
+
+
 def composite(documents: list[RenderedDocument]) -> Decimal:
     """คะแนนรวม of what was rendered."""
     return sum((doc.score.weighted for doc in documents), Decimal(0))

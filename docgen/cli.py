@@ -7,6 +7,7 @@ problem (disk, LibreOffice); 4 template problem.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,10 @@ from typing import Any
 import click
 
 from . import __version__, api
-from .errors import DocgenError
+from .errors import DataError, DocgenError
 from .filters import DIGIT_STYLES, format_score
 from .limits import DEFAULT_LIMITS, Limits
+from .output import atomic_write_bytes
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -74,6 +76,7 @@ def main() -> None:
     Start with:
       docgen render fixtures/indicator-3.2.yaml -o output
       docgen render fixtures/report-2550-r12.yaml --summary -o output
+      docgen serve          # the web form at http://localhost:8000/
     """
 
 
@@ -194,6 +197,193 @@ def doctor(font_dir: Path | None) -> None:
     report = doctor_report(font_dir=font_dir)
     click.echo(str(report))
     sys.exit(0 if report.ok else 3)
+
+
+@main.command()
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of report files the form lists and saves  [default: reports/, created].",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default answers this computer only.",
+)
+@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts for PDFs [env: DOCGEN_FONT_DIR].",
+)
+def serve(
+    workspace: Path | None, port: int, host: str, template: Path | None, font_dir: Path | None
+) -> None:
+    """Start the clerks' web form: fill in an indicator in Thai, see the score
+    as you type, save the YAML file, download the report as .docx or PDF.
+    """
+    try:
+        from . import web
+    except ImportError as exc:  # flask/waitress are the `web` extra
+        click.echo(f"error: the web form needs docgen[web] installed ({exc})", err=True)
+        sys.exit(3)
+    if workspace is None:
+        workspace = web.DEFAULT_WORKSPACE
+        workspace.mkdir(exist_ok=True)
+    elif not workspace.is_dir():
+        click.echo(f"error: the workspace {workspace} is not a folder", err=True)
+        sys.exit(2)
+    shown = "localhost" if host == "127.0.0.1" else host
+    click.echo(f"docgen: the form is at http://{shown}:{port}/  (workspace {workspace.resolve()})")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        web.serve(workspace, host=host, port=port, template=template, font_dir=font_dir)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(3)
+
+
+_DIGITS = click.option(
+    "--digits",
+    type=click.Choice(DIGIT_STYLES),
+    default="arabic",
+    show_default=True,
+    help="Print the numbers docgen writes in Arabic or Thai digits.",
+)
+
+
+@main.command()
+@click.argument("template", type=_FILE)
+@click.option(
+    "--data",
+    "data_file",
+    type=_FILE,
+    help="Also render every indicator of this data file in memory and report what fails.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with every problem, for editors and CI.",
+)
+@_DIGITS
+def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None:
+    """Find every problem of TEMPLATE in one run: tag syntax, unclosed
+    {% for %}/{% if %}, {%tr %} outside a table row, tags Word split beyond
+    repair, unknown variables, fields and filters.
+
+    Each problem names its place as Word shows it ("body paragraph 14",
+    "table 3, row 2, column 4"), the text around the tag, and what to do.
+    Exit code 0: no problems; 1: problems found (or the data file is invalid).
+    """
+    from .check import check_template
+
+    try:
+        result = check_template(template, data_file, digits=digits)
+    except DataError as exc:
+        if fmt == "json":
+            report = {"template": str(template), "ok": False, "data_problems": exc.as_dicts()}
+            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            sys.exit(exc.exit_code)
+        _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(problem.describe(str(template)))
+        click.echo(result.summary())
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+def fields(fmt: str) -> None:
+    """List the variables a template may use (type and example) and the filters."""
+    from . import reference
+
+    output = {"text": reference.text, "markdown": reference.markdown, "json": reference.as_json}
+    click.echo(output[fmt](), nl=fmt == "json")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the data format, for editors that check YAML/JSON.
+
+    \b
+    VS Code (YAML extension): save it, e.g. docgen schema -o docgen-data.schema.json,
+    then put this first line in a data file:
+      # yaml-language-server: $schema=docgen-data.schema.json
+    """
+    from .model import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    except DocgenError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("data_file", type=_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/preview.png"),
+    show_default=True,
+    help="Page images are named after it: preview-1.png, preview-2.png, ...",
+)
+@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+@_DIGITS
+@click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True)
+@click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
+)
+def preview(
+    data_file: Path,
+    output: Path,
+    template: Path | None,
+    digits: str,
+    dpi: int,
+    font_dir: Path | None,
+) -> None:
+    """Render the first indicator of DATA_FILE and write its pages as PNG
+    images, through LibreOffice, for a quick look at a template."""
+    from .preview import preview as make_preview
+
+    try:
+        pages = make_preview(
+            data_file, output, template=template, digits=digits, dpi=dpi, font_dir=font_dir
+        )
+    except DocgenError as exc:
+        _fail(exc)
+    for page in pages:
+        click.echo(f"wrote {page}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,7 @@ the data contract's, with computed fields added beside them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +28,10 @@ class PersonView:
 class StepView:
     """One milestone step: its definition and what the results say of it."""
 
-    number: int
-    definition: RichText
+    number: int = field(metadata={"doc": "ขั้นตอนที่: 1..5"})
+    definition: RichText = field(
+        metadata={"doc": "The step's definition from scoring.steps (rich text)"}
+    )
     done: bool
     progress: Decimal | None
     detail: RichText
@@ -47,7 +49,7 @@ class ScoringView:
 @dataclass(frozen=True)
 class ResultView:
     value: Decimal | None
-    steps: list[StepView]
+    steps: list[StepView] = field(metadata={"doc": "The same five rows as indicator.steps"})
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,10 @@ class ReportView:
     round: int
     organization: str | None
     as_of: dt.date | None
-    round_label: str  # "รอบ 12 เดือน"
-    period_text: str  # "1 ตุลาคม 2549 – 30 กันยายน 2550"
-    period_start: dt.date
-    period_end: dt.date
+    round_label: str = field(metadata={"doc": "The round as headings name it"})
+    period_text: str = field(metadata={"doc": "The dates the round covers, in words"})
+    period_start: dt.date = field(metadata={"doc": "First day of the round"})
+    period_end: dt.date = field(metadata={"doc": "Last day of the round"})
 
 
 @dataclass(frozen=True)
@@ -80,25 +82,33 @@ class IndicatorView:
     evidence: list[str]
     expected_score: Decimal | None
     # computed
-    is_milestone: bool
-    steps: list[StepView]  # always 5 rows for milestone indicators, empty otherwise
-    criteria: list[str]  # the five texts under ระดับ 1..5
-    level: int
-    score: Decimal
-    weighted_score: Decimal
-    result_text: str  # ผลการดำเนินงาน column: the level, or the value with its unit
-    score_explanation: str
+    is_milestone: bool = field(metadata={"doc": "Whether scoring.method is milestone"})
+    steps: list[StepView] = field(
+        metadata={"doc": "Milestone: always five rows, one per step; empty otherwise"}
+    )
+    criteria: list[str] = field(metadata={"doc": "The five texts under ระดับ 1..5"})
+    level: int = field(metadata={"doc": "The level reached, 0..5"})
+    score: Decimal = field(metadata={"doc": "ค่าคะแนนที่ได้, exact; print it with the score filter"})
+    weighted_score: Decimal = field(metadata={"doc": "ค่าคะแนนถ่วงน้ำหนัก = weight x score / 100"})
+    result_text: str = field(
+        metadata={"doc": "ผลการดำเนินงาน column: the level, or the value with its unit"}
+    )
+    score_explanation: str = field(metadata={"doc": "How the score was reached, in words"})
 
 
 @dataclass(frozen=True)
 class SummaryView:
     """The report summary: every indicator with its figures, and the composite."""
 
-    indicators: list[IndicatorView]  # in the order of the data file
-    count: int
-    total_weight: Decimal  # 100 in a complete report
-    weights_complete: bool  # total_weight == 100; the template warns otherwise
-    composite: Decimal  # คะแนนรวม: the sum of the weighted scores
+    indicators: list[IndicatorView] = field(metadata={"doc": "In the order of the data file"})
+    count: int = field(metadata={"doc": "How many indicators"})
+    total_weight: Decimal = field(metadata={"doc": "The sum of the weights; 100 in a full report"})
+    weights_complete: bool = field(metadata={"doc": "Whether total_weight is 100"})
+    composite: Decimal = field(metadata={"doc": "คะแนนรวม: the sum of the weighted scores"})
+
+
+#: Every view a template can reach; anything else it sees is a plain value.
+VIEWS = (ReportView, IndicatorView, PersonView, StepView, ScoringView, ResultView, SummaryView)
 
 
 def _people(people: list[Person]) -> list[PersonView]:

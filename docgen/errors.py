@@ -50,6 +50,13 @@ class DataError(DocgenError):
             f"  - {line}" for line in lines
         )
 
+    def as_dicts(self) -> list[dict]:
+        """The problems in a JSON-ready form (file, line, field path, message)."""
+        return [
+            {"file": self.file, "line": p.line, "path": p.path, "message": p.message}
+            for p in self.problems
+        ]
+
     def with_file(self, file: str | Path) -> DataError:
         """The same problems, attributed to `file` (loaders know it, parsers don't)."""
         return DataError(self.problems, file)
@@ -80,8 +87,67 @@ class Location:
         )
 
 
+_EXCERPT = 120  # characters of a paragraph's text shown with a problem
+_AROUND = 50  # characters kept on each side of the tag in a long paragraph
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One thing wrong with a template: where it is in Word, what, and what to do."""
+
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    tag: str | None = None  # the tag as the maintainer wrote it, to centre the excerpt
+    kind: str = "template"  # syntax, block, split, variable, filter, render, file
+
+    def excerpt(self) -> str:
+        """The paragraph's text around the tag, short enough for one line."""
+        text = self.location.text if self.location is not None else ""
+        if len(text) <= _EXCERPT:
+            return text
+        at = text.find(self.tag) if self.tag else -1
+        if at < 0:
+            return text[: _EXCERPT - 3] + "..."
+        start = max(0, at - _AROUND)
+        end = min(len(text), at + len(self.tag or "") + _AROUND)
+        return ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
+
+    def describe(self, template: str | None = None) -> str:
+        head = template or "<template>"
+        if self.location is not None:
+            head += f", {self.location.describe()}"
+        text = f"{head}: {self.message}"
+        excerpt = self.excerpt()
+        if excerpt:
+            text += f'\n    in: "{excerpt}"'
+        if self.hint:
+            text += f"\n    fix: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict:
+        """A JSON-ready form for editors and CI."""
+        location = self.location
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "place": location.describe() if location is not None else None,
+            "part": location.part if location is not None else None,
+            "paragraph": location.paragraph if location is not None else None,
+            "table": location.table if location is not None else None,
+            "row": location.row if location is not None else None,
+            "column": location.column if location is not None else None,
+            "text": self.excerpt(),
+            "hint": self.hint,
+        }
+
+
 class TemplateError(DocgenError):
-    """A template tag is wrong; names the template and the paragraph or table cell."""
+    """A template tag is wrong; names the template and the paragraph or table cell.
+
+    Carries every problem found (`problems`); the first one is also available
+    as `message`, `location` and `hint`.
+    """
 
     exit_code = 4
 
@@ -91,26 +157,29 @@ class TemplateError(DocgenError):
         template: str | Path | None = None,
         location: Location | None = None,
         hint: str | None = None,
+        *,
+        problems: list[TemplateProblem] | None = None,
     ):
-        self.message = message
+        self.problems = list(problems) if problems else [TemplateProblem(message, location, hint)]
+        first = self.problems[0]
+        self.message = first.message
+        self.location = first.location
+        self.hint = first.hint
         self.template = str(template) if template is not None else None
-        self.location = location
-        self.hint = hint
         super().__init__(self._text())
 
+    @classmethod
+    def of(cls, problems: list[TemplateProblem], template: str | Path | None) -> TemplateError:
+        """One error for all the problems found in a template."""
+        first = problems[0]
+        return cls(first.message, template, first.location, first.hint, problems=problems)
+
     def _text(self) -> str:
-        head = self.template or "<template>"
-        if self.location is not None:
-            head += f", {self.location.describe()}"
-        text = f"{head}: {self.message}"
-        if self.location is not None and self.location.text:
-            snippet = self.location.text
-            if len(snippet) > 120:
-                snippet = snippet[:117] + "..."
-            text += f'\n    in: "{snippet}"'
-        if self.hint:
-            text += f"\n    fix: {self.hint}"
-        return text
+        if len(self.problems) == 1:
+            return self.problems[0].describe(self.template)
+        return f"{len(self.problems)} problems in {self.template or 'the template'}:\n" + "\n".join(
+            problem.describe(self.template) for problem in self.problems
+        )
 
 
 class TemplateSecurityError(TemplateError):
@@ -125,3 +194,13 @@ class OutputError(DocgenError):
     """A document could not be written or converted (disk, LibreOffice, fonts)."""
 
     exit_code = 3
+
+
+class WorkspaceError(DocgenError):
+    """A file name that does not name a report file inside the web form's workspace."""
+
+    exit_code = 2
+
+
+class ConflictError(WorkspaceError):
+    """The file changed on disk since the form was loaded; saving would lose that change."""

@@ -11,13 +11,16 @@ Thai digits apply: the template's own static text is never changed.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
+import difflib
 import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from jinja2 import StrictUndefined
+from jinja2.utils import missing
 from markupsafe import Markup
 
 from . import thai
@@ -159,6 +162,27 @@ def _identity(text: str) -> str:
     return text
 
 
+#: For the template reference: an example tag of each public filter, and what it does.
+#: (`docgen fields` prints what each example gives for a built-in report.)
+FILTER_DOCS: dict[str, tuple[str, str]] = {
+    "score": (
+        "{{ indicator.score|score }} / {{ indicator.score|score(4) }}",
+        "a score as the form prints it, or with fixed decimals",
+    ),
+    "number": (
+        "{{ 1234567.5|number }} / {{ indicator.weight|number(2) }}",
+        "thousands separators; number(2) gives two decimals, grouping=false none",
+    ),
+    "thai_date": (
+        "{{ report.as_of|thai_date }} / {{ report.as_of|thai_date('short') }}",
+        "a date in the Buddhist Era; styles 'long', 'short', 'full'",
+    ),
+    "thai_digits": ("{{ report.fiscal_year|thai_digits }}", "Arabic digits as Thai digits"),
+    "baht_text": ("{{ 1250.50|baht_text }}", "an amount of money in Thai words"),
+    "number_words": ("{{ 21|number_words }}", "a whole number in Thai words"),
+}
+
+
 def template_filters() -> dict[str, Callable[..., Any]]:
     """The public filters, by name (also what `docgen fields` lists)."""
     return {
@@ -176,6 +200,51 @@ def template_filters() -> dict[str, Callable[..., Any]]:
     }
 
 
+def kind_of(value: Any) -> str:
+    """What a template value is, in a maintainer's words ("a person", "a list of 5 items").
+
+    >>> kind_of([1, 2]), kind_of("x")
+    ('a list of 2 items', 'text')
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__.removesuffix("View").lower()
+        return ("an " if name[:1] in "aeiou" else "a ") + name
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} items"
+    if isinstance(value, str | RichText):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+class DocgenUndefined(StrictUndefined):
+    """StrictUndefined whose message names the fields that do exist and the nearest one."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or owner is missing:
+            return super()._undefined_message
+        if isinstance(owner, list | tuple) and isinstance(name, int):
+            if not owner:
+                return f"there is no item [{name}]: the list is empty"
+            return f"there is no item [{name}] in {kind_of(owner)} ([0] to [{len(owner) - 1}])"
+        if dataclasses.is_dataclass(owner):
+            names = [f.name for f in dataclasses.fields(owner)]
+        elif isinstance(owner, dict):
+            names = [str(key) for key in owner]
+        else:
+            return f"{kind_of(owner)} has no field {name!r}"
+        guess = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+        text = f"{kind_of(owner)} has no field {name!r}"
+        if guess:
+            text += f"; did you mean {guess[0]!r}?"
+        return text + f" (its fields: {', '.join(names)})"
+
+
 @functools.lru_cache(maxsize=len(DIGIT_STYLES))
 def make_environment(digits: str = "arabic") -> MeteredSandbox:
     """One shared environment per digits option (filters close over it)."""
@@ -185,7 +254,7 @@ def make_environment(digits: str = "arabic") -> MeteredSandbox:
     return MeteredSandbox(
         filters=filters,
         autoescape=True,
-        undefined=StrictUndefined,
+        undefined=DocgenUndefined,
         finalize=_finalizer(transform),
         keep_trailing_newline=False,
     )

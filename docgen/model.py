@@ -17,9 +17,11 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import GenerateJsonSchema
 
 STEP_COUNT = 5
 TARGET_COUNT = 5
@@ -62,7 +64,11 @@ def _plain_text(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_plain_text)]
-RichTextSource = Annotated[str, BeforeValidator(lambda v: "" if v is None else v)]
+RichTextSource = Annotated[
+    str,
+    BeforeValidator(lambda v: "" if v is None else v),
+    WithJsonSchema({"type": ["string", "null"]}),  # an empty YAML value is empty text
+]
 
 
 class _Strict(BaseModel):
@@ -118,7 +124,7 @@ def _exactly(count: int, what: str) -> Any:
 
 
 class MilestoneScoring(_Strict):
-    method: Literal["milestone"]
+    method: Literal["milestone"] = Field(description="milestone: levels are steps done in a row")
     steps: Annotated[list[RichTextSource], _exactly(STEP_COUNT, "steps (ขั้นตอนที่ 1 to 5)")] = Field(
         min_length=STEP_COUNT,
         max_length=STEP_COUNT,
@@ -127,7 +133,9 @@ class MilestoneScoring(_Strict):
 
 
 class QuantitativeScoring(_Strict):
-    method: Literal["quantitative"]
+    method: Literal["quantitative"] = Field(
+        description="quantitative: the result is measured against five targets"
+    )
     unit: Text = Field(min_length=1, description="Unit shown with targets and result, e.g. ร้อยละ")
     higher_is_better: bool = Field(default=True, description="false: smaller results are better")
     targets: Annotated[
@@ -178,7 +186,7 @@ class Indicator(_Strict):
     collector_phone: Text | None = Field(default=None, description="Kept as written")
     description: RichTextSource = Field(default="", description="คำอธิบาย (rich text)")
     weight: Number = Field(gt=0, le=100, description="น้ำหนัก (ร้อยละ), 0 < weight <= 100")
-    scoring: Scoring
+    scoring: Scoring = Field(description="เกณฑ์การให้คะแนน: milestone steps or quantitative targets")
     result: Result = Field(default_factory=Result, description="ผลการดำเนินงาน")
     explanation: RichTextSource = Field(default="", description="คำชี้แจงการปฏิบัติงาน (rich text)")
     supporting_factors: RichTextSource = Field(default="", description="ปัจจัยสนับสนุน (rich text)")
@@ -226,10 +234,19 @@ class ReportInfo(_Strict):
 class Report(_Strict):
     """A data file: report information and one indicator or a list of them."""
 
-    schema_version: Literal[1] = 1
-    report: ReportInfo
-    indicator: Indicator | None = None
-    indicators: list[Indicator] | None = Field(default=None, min_length=1)
+    model_config = ConfigDict(
+        title="docgen indicator data",
+        json_schema_extra={
+            "oneOf": [{"required": ["indicator"]}, {"required": ["indicators"]}],
+        },
+    )
+
+    schema_version: Literal[1] = Field(default=1, description="The data format's version: 1")
+    report: ReportInfo = Field(description="What the report covers: fiscal year and round")
+    indicator: Indicator | None = Field(default=None, description="One indicator: one document")
+    indicators: list[Indicator] | None = Field(
+        default=None, min_length=1, description="Several indicators: one document each"
+    )
 
     @model_validator(mode="after")
     def _one_or_many(self) -> Report:
@@ -240,3 +257,38 @@ class Report(_Strict):
     @property
     def all_indicators(self) -> list[Indicator]:
         return [self.indicator] if self.indicator is not None else list(self.indicators or [])
+
+
+class _NumbersAreNumbers(GenerateJsonSchema):
+    """Numbers are written as numbers: docgen refuses "4" in quotes, so the schema does too."""
+
+    def decimal_schema(self, schema):
+        generated = super().decimal_schema(schema)
+        for option in generated.get("anyOf", []):
+            if option.get("type") == "number":
+                return option
+        return generated
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a data file, for editors that validate and complete YAML/JSON.
+
+    It checks the shape (fields, types, ranges, list lengths); the rules that need
+    arithmetic (ordered targets, expected_score) are docgen's own.
+    """
+    schema = Report.model_json_schema(schema_generator=_NumbersAreNumbers)
+    for name in ("indicator", "indicators"):  # null only means "not given": leave it out
+        prop = schema["properties"][name]
+        prop.update(next(o for o in prop.pop("anyOf") if o.get("type") != "null"))
+        prop.pop("default", None)
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        **schema,
+        "description": (
+            "A docgen data file: report information and one indicator (indicator:) "
+            "or a list of them (indicators:). See the data format specification."
+        ),
+    }

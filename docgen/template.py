@@ -14,6 +14,11 @@ Two things are added on top of docxtpl:
   font, size and colour.
 * Each tag knows where it sits ("table 3, row 2, column 4"), so an error names
   the place a maintainer finds in Word instead of a line of internal XML.
+* Word splits a tag over several runs (spelling marks, revision ids, a bold
+  letter). docgen joins the pieces on the XML tree, paragraph by paragraph,
+  moving text only, so no element around a piece (a tracked insertion, a
+  hyperlink) is lost; a tag that does not close in its paragraph is an error,
+  not a reason to swallow the paragraphs up to the next ``}}``.
 """
 
 from __future__ import annotations
@@ -34,10 +39,17 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .errors import Location, TemplateError, TemplateLimitError, TemplateSecurityError
+from .errors import (
+    Location,
+    TemplateError,
+    TemplateLimitError,
+    TemplateProblem,
+    TemplateSecurityError,
+)
 from .filters import FilterError, make_environment
 from .limits import DEFAULT_LIMITS, Limits
 from .sandbox import LimitExceeded, active_budget, metered
+from .tags import Tag, analyse, find_tags, tags_of, unknown_name_problem
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -53,9 +65,14 @@ _DOCXTPL.docx = None  # its __getattr__ forwards to .docx
 
 _MARK = "<!--dgloc:{}-->"
 _MARK_RE = re.compile(r"<!--dgloc:(\d+)-->")
+_MARK_TEXT = re.compile(r"dgloc:(\d+)$")
 _LINE_MARK_RE = re.compile(r"^\{#- (\d+) #\}")
-_UNSPLIT_OPEN = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.DOTALL)
-_TAG_SPAN = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", re.DOTALL)
+_SOURCE_MARK_RE = re.compile(r"\n\{#- (\d+) #\}")
+_UNKNOWN_NAME = re.compile(r"No (filter|test) named '([^']+)'")
+_ROW_TAG = re.compile(r"^\{([%{#])(tr|tc) ")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ESCAPED_OPENER = {"{{": "{_{", "{%": "{_%", "{#": "{_#"}
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
 _PARAGRAPH_TAG = re.compile(
     r"<w:p[ >](?:(?!<w:p[ >]).)*?\{\{p\s(?P<expr>(?:(?!\}\}).)*)\}\}.*?</w:p>", re.DOTALL
 )
@@ -124,6 +141,170 @@ def _mark_locations(root: etree._Element, part: str) -> list[Location]:
     return locations
 
 
+# --------------------------------------------------------------------------- Word's edits
+
+
+def _marked_location(element: etree._Element, locations: list[Location]) -> Location | None:
+    """The location of the nearest marked element at or above `element`."""
+    for candidate in (element, *element.iterancestors()):
+        previous = candidate.getprevious()
+        if previous is not None and previous.tag is etree.Comment:
+            match = _MARK_TEXT.match(previous.text or "")
+            if match:
+                return locations[int(match.group(1))]
+    return None
+
+
+def _mark_index(element: etree._Element | None) -> int | None:
+    previous = element.getprevious() if element is not None else None
+    if previous is not None and previous.tag is etree.Comment:
+        match = _MARK_TEXT.match(previous.text or "")
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _own_texts(paragraph: etree._Element) -> list[etree._Element]:
+    """The paragraph's ``<w:t>`` elements, without those of paragraphs nested in it (text boxes)."""
+    own = []
+    for text in paragraph.iter(_W + "t"):
+        parent = text.getparent()
+        while parent is not None and parent.tag != _W + "p":
+            parent = parent.getparent()
+        if parent is paragraph:
+            own.append(text)
+    return own
+
+
+def _replace_text(texts: list[etree._Element], start: int, end: int, new: str) -> None:
+    """Replace characters start..end of the joined texts by `new`, written in the first piece."""
+    offset = 0
+    first = last = None
+    for index, element in enumerate(texts):
+        length = len(element.text or "")
+        if first is None and start < offset + length:
+            first = (index, start - offset)
+        if end <= offset + length:
+            last = (index, end - offset)
+            break
+        offset += length
+    if first is None or last is None:
+        return
+    (i0, a), (i1, b) = first, last
+    head = texts[i0].text or ""
+    if i0 == i1:
+        texts[i0].text = head[:a] + new + head[b:]
+    else:
+        texts[i0].text = head[:a] + new
+        for element in texts[i0 + 1 : i1]:
+            element.text = ""
+        texts[i1].text = (texts[i1].text or "")[b:]
+    for element in texts[i0 : i1 + 1]:
+        element.set(_XML_SPACE, "preserve")
+
+
+def repair_tags(root: etree._Element, locations: list[Location]) -> list[TemplateProblem]:
+    """Join tags Word split over runs; report the ones no join can save.
+
+    Works on the tree, one paragraph at a time, and moves text only: every
+    element between the pieces (spelling marks, bookmarks, a tracked
+    insertion) stays where it was. A tag that does not close in its paragraph,
+    a stray ``}}`` and a ``{%tr %}`` outside a table row are reported; they
+    are also neutralised, so that the rest of the template can still be read.
+    """
+    problems: list[TemplateProblem] = []
+    for deleted in root.iter(_W + "delText"):  # tracked deletions are not the template
+        if deleted.text and ("{" in deleted.text):
+            for opener, escaped in _ESCAPED_OPENER.items():
+                deleted.text = deleted.text.replace(opener, escaped)
+    for paragraph in root.iter(_W + "p"):
+        texts = _own_texts(paragraph)
+        joined = "".join(t.text or "" for t in texts)
+        if "{" not in joined and "}" not in joined:
+            continue
+        tags, unclosed, stray = find_tags(joined)
+        location = _marked_location(paragraph, locations)
+        edits: list[tuple[int, int, str]] = []
+        for span in tags:
+            tag = span.text.translate(_QUOTES)
+            row_tag = _ROW_TAG.match(tag)
+            if row_tag:
+                tag = _place_row_tag(
+                    tag, row_tag.group(2), paragraph, location, locations, problems
+                )
+            edits.append((span.start, span.end, tag))
+        for span in unclosed:
+            opener = span.text[:2]
+            closer = "}}" if opener == "{{" else opener[1] + "}"
+            problems.append(
+                TemplateProblem(
+                    f"the tag {span.text.strip()!r} is not closed in this paragraph",
+                    location,
+                    f"a tag starts and ends in the same paragraph or cell: add the missing "
+                    f"{closer!r}, or join the pieces if Word split the tag over two paragraphs",
+                    span.text,
+                    "split",
+                )
+            )
+            edits.append((span.start, span.start + 2, _ESCAPED_OPENER[opener]))
+        for span in stray:
+            opener = "{{" if span.text == "}}" else "{%"
+            problems.append(
+                TemplateProblem(
+                    f"{span.text!r} closes a tag that is not opened in this paragraph",
+                    location,
+                    f"add the missing {opener!r} in front of the tag (in the same paragraph), "
+                    f"or delete the stray {span.text!r}",
+                    span.text,
+                    "split",
+                )
+            )
+        for start, end, new in sorted(edits, reverse=True):
+            if joined[start:end] != new or _split(texts, start, end):
+                _replace_text(texts, start, end, new)
+    return problems
+
+
+def _split(texts: list[etree._Element], start: int, end: int) -> bool:
+    """Whether characters start..end of the joined texts span more than one piece."""
+    offset = 0
+    for element in texts:
+        length = len(element.text or "")
+        if start < offset + length:
+            return end > offset + length
+        offset += length
+    return False
+
+
+def _place_row_tag(
+    tag: str,
+    kind: str,
+    paragraph: etree._Element,
+    location: Location | None,
+    locations: list[Location],
+    problems: list[TemplateProblem],
+) -> str:
+    """Check a ``{%tr %}``/``{%tc %}`` sits in a row/cell; point the row's location at its cell."""
+    element = next(paragraph.iterancestors(_W + kind), None)
+    if element is None:
+        where = "a table row" if kind == "tr" else "a table cell"
+        problems.append(
+            TemplateProblem(
+                f"{tag} is not inside {where}",
+                location,
+                f"put {{%{kind} ... %}} tags in a cell of the {'row' if kind == 'tr' else 'cell'} "
+                "they repeat or hide; use {%p ... %} for paragraphs",
+                tag,
+                "block",
+            )
+        )
+        return tag[:2] + "p" + tag[2 + len(kind) :]  # read on as a paragraph tag
+    index = _mark_index(element)
+    if index is not None and location is not None:
+        locations[index] = location  # docxtpl replaces the row: errors point at this cell
+    return tag
+
+
 # --------------------------------------------------------------------------- preprocessing
 
 
@@ -152,13 +333,11 @@ def _keep_paragraph_look(xml: str) -> str:
 
 
 def preprocess(xml: str) -> str:
-    """docgen's additions, then docxtpl's patch_xml, on one part's XML text."""
-    xml = _UNSPLIT_OPEN.sub("", xml)
-    xml = _TAG_SPAN.sub(
-        lambda m: re.sub(r"</w:t>.*?(<w:t>|<w:t [^>]*>)", "", m.group(0), flags=re.DOTALL), xml
-    )
-    xml = _keep_paragraph_look(xml)
-    return _DOCXTPL.patch_xml(xml)
+    """docgen's ``{{p}}`` look, then docxtpl's patch_xml, on one part's XML text.
+
+    Tags must already be whole in one ``<w:t>`` each (`repair_tags` does that).
+    """
+    return _DOCXTPL.patch_xml(_keep_paragraph_look(xml))
 
 
 def postprocess(xml: str) -> str:
@@ -188,7 +367,74 @@ def _line_locations(source: str, locations: list[Location]) -> list[Location | N
     return result
 
 
+def _segments(source: str, locations: list[Location]) -> list[tuple[int, int, Location | None]]:
+    """(start, end, location) of the stretches of source between location marks."""
+    segments: list[tuple[int, int, Location | None]] = []
+    start, location = 0, None
+    for match in _SOURCE_MARK_RE.finditer(source):
+        segments.append((start, match.start(), location))
+        start, location = match.end(), locations[int(match.group(1))]
+    segments.append((start, len(source), location))
+    return segments
+
+
 # --------------------------------------------------------------------------- parts
+
+
+@dataclass
+class PreparedPart:
+    """One part's Jinja source, before compiling, and what was found wrong on the way."""
+
+    name: str
+    label: str  # "body", "header 1", ...
+    source: str
+    lines: list[Location | None]  # Jinja line -> location
+    problems: list[TemplateProblem]  # tags Word split beyond repair, misplaced row tags
+    segments: list[tuple[int, int, Location | None]]
+    # document.xml only: the root without its body, to which a rendered body is added.
+    shell: etree._Element | None = None
+    body_index: int = 0
+
+    def tags(self) -> list[Tag]:
+        """Every whole tag of the source, with its location."""
+        return tags_of(self.source, self.segments)
+
+    def in_document_order(self, problems: list[TemplateProblem]) -> list[TemplateProblem]:
+        """`problems` sorted by where they are in the part (unplaced ones last)."""
+        order: dict[int, int] = {}
+        for index, (_start, _end, location) in enumerate(self.segments):
+            order.setdefault(id(location), index)
+
+        def key(problem: TemplateProblem) -> tuple[int, int]:
+            text = problem.location.text if problem.location is not None else ""
+            return order.get(id(problem.location), len(order)), text.find(problem.tag or "\0")
+
+        return sorted(problems, key=key)
+
+
+def prepare_part(name: str, data: bytes, template: str | Path | None = None) -> PreparedPart:
+    """Mark locations, repair split tags and run docxtpl's patching on one part."""
+    label = _part_label(name)
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"{name} is not well-formed XML: {exc}", template) from None
+    shell, body_index = None, 0
+    if name == DOCUMENT_PART:
+        container = root.find(_W + "body")
+        shell = copy.deepcopy(root)
+        shell_body = shell.find(_W + "body")
+        body_index = list(shell).index(shell_body)
+        shell.remove(shell_body)
+    else:
+        container = root
+    locations = _mark_locations(container, label)
+    problems = repair_tags(container, locations)
+    source = _with_line_marks(preprocess(etree.tostring(container, encoding="unicode")))
+    lines = _line_locations(source, locations)
+    return PreparedPart(
+        name, label, source, lines, problems, _segments(source, locations), shell, body_index
+    )
 
 
 @dataclass
@@ -224,6 +470,66 @@ def _template_lineno(exc: BaseException) -> int | None:
     return lineno
 
 
+def is_template_part(name: str, data: bytes) -> bool:
+    """Whether a package part may hold tags: the body always, headers and notes with a ``{``."""
+    return name == DOCUMENT_PART or bool(_TEMPLATE_PARTS.match(name) and b"{" in data)
+
+
+def read_package(
+    path: str | Path, source: bytes, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The parts of a .docx, refusing what is not a plain Word document.
+
+    Zip bombs are refused by the sizes the package declares: zipfile stops at
+    each member's declared size (and then fails its CRC), so those sizes bound
+    what reading the package can unpack.
+    """
+
+    def fail(message: str, hint: str | None = None) -> TemplateError:
+        return TemplateError(message, path, hint=hint)
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source))
+    except zipfile.BadZipFile:
+        raise fail(
+            "not a Word document (.docx is a zip file; this one is not)",
+            "save the template from Word or LibreOffice as .docx",
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.template_parts:
+            raise fail(
+                f"the template holds {len(infos)} files, over the limit of "
+                f"{limits.template_parts}; it may be a zip bomb"
+            )
+        total = sum(info.file_size for info in infos)
+        if total > limits.template_bytes:
+            raise fail(
+                f"the template unpacks to {total} bytes, over the limit of "
+                f"{limits.template_bytes}; it may be a zip bomb"
+            )
+        names = {info.filename for info in infos}
+        if DOCUMENT_PART not in names or "[Content_Types].xml" not in names:
+            raise fail(
+                "the package has no word/document.xml or [Content_Types].xml; "
+                "it is not a Word document",
+                "save the template from Word or LibreOffice as .docx",
+            )
+        try:
+            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            if MACRO_CONTENT in content_types or any("vbaproject" in n.lower() for n in names):
+                raise fail(
+                    "the template is macro-enabled (.docm); docgen does not run or keep macros",
+                    "save it as a plain Word document (.docx)",
+                )
+            return [(info, archive.read(info)) for info in infos]
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise fail(
+                f"the .docx is damaged ({exc})",
+                "open it in Word or LibreOffice and save it again as .docx",
+            ) from None
+
+
 class Template:
     """A .docx template, compiled once; `render` may be called any number of times.
 
@@ -253,113 +559,52 @@ class Template:
             self.__init__(self.path, digits=digits, limits=limits)
 
     def _read(self, path: Path) -> bytes:
+        limit = self.limits.template_bytes
         try:
-            size = path.stat().st_size
-            if size > self.limits.template_bytes:
-                raise self._fail(
-                    f"the template is {size} bytes, over the limit of {self.limits.template_bytes}"
-                )
-            data = path.read_bytes()
+            with path.open("rb") as stream:  # read() stops at the limit, even on a pipe
+                data = stream.read(limit + 1)
         except OSError as exc:
             raise TemplateError(f"cannot read the template: {exc.strerror}", path) from None
+        if len(data) > limit:
+            raise TemplateError(
+                f"the template is larger than {limit} bytes, the limit for a template", path
+            )
         return data
 
-    def _fail(self, message: str, hint: str | None = None) -> TemplateError:
-        return TemplateError(message, self.path, hint=hint)
-
     def _load(self) -> None:
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(self._source))
-        except zipfile.BadZipFile:
-            raise self._fail(
-                "not a Word document (.docx is a zip file; this one is not)",
-                "save the template from Word or LibreOffice as .docx",
-            ) from None
-        with archive:
-            infos = self._check_package(archive)
-            try:
-                for info in infos:
-                    data = archive.read(info)
-                    self._entries.append((info, data))
-                    if info.filename == DOCUMENT_PART or (
-                        _TEMPLATE_PARTS.match(info.filename) and b"{" in data
-                    ):
-                        self._compile_part(info.filename, data)
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
-                raise self._fail(
-                    f"the .docx is damaged ({exc})",
-                    "open it in Word or LibreOffice and save it again as .docx",
-                ) from None
+        self._entries = read_package(self.path, self._source, self.limits)
+        problems: list[TemplateProblem] = []
+        for info, data in self._entries:
+            if is_template_part(info.filename, data):
+                try:
+                    problems += self._compile_part(prepare_part(info.filename, data, self.path))
+                except (RecursionError, SyntaxError, MemoryError):
+                    # Python's own limits on nesting: about 20 loops, some hundreds of tags.
+                    raise TemplateError(
+                        f"{_part_label(info.filename)}: tags are nested too deeply to compile",
+                        self.path,
+                        hint="split deeply nested {% for %} and {% if %} blocks into macros",
+                    ) from None
+        if problems:
+            raise TemplateError.of(problems, self.path)
 
-    def _check_package(self, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-        """Refuse zip bombs, packages that are not Word documents, and macros."""
-        limits = self.limits
-        infos = archive.infolist()
-        if len(infos) > limits.template_parts:
-            raise self._fail(
-                f"the template holds {len(infos)} files, over the limit of "
-                f"{limits.template_parts}; it may be a zip bomb"
-            )
-        # zipfile stops at each member's declared size (and then fails its CRC),
-        # so the declared sizes bound what reading the package can unpack.
-        total = sum(info.file_size for info in infos)
-        if total > limits.template_bytes:
-            raise self._fail(
-                f"the template unpacks to {total} bytes, over the limit of "
-                f"{limits.template_bytes}; it may be a zip bomb"
-            )
-        names = {info.filename for info in infos}
-        if DOCUMENT_PART not in names or "[Content_Types].xml" not in names:
-            raise self._fail(
-                "the package has no word/document.xml or [Content_Types].xml; "
-                "it is not a Word document",
-                "save the template from Word or LibreOffice as .docx",
-            )
+    def _compile_part(self, part: PreparedPart) -> list[TemplateProblem]:
+        """Compile one part; return its problems (all of them, not Jinja's first)."""
+        found = analyse(self._env, part.tags(), part.source)
+        if part.problems or found.problems:
+            return part.in_document_order(part.problems + found.problems)
         try:
-            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
-            raise self._fail(f"the .docx is damaged ({exc})") from None
-        if MACRO_CONTENT in content_types or any("vbaproject" in n.lower() for n in names):
-            raise self._fail(
-                "the template is macro-enabled (.docm); docgen does not run or keep macros",
-                "save it as a plain Word document (.docx)",
-            )
-        return infos
-
-    def _compile_part(self, name: str, data: bytes) -> None:
-        label = _part_label(name)
-        try:
-            root = parse_xml(data)
-        except etree.XMLSyntaxError as exc:
-            raise self._fail(f"{name} is not well-formed XML: {exc}") from None
-        if name == DOCUMENT_PART:
-            body = root.find(_W + "body")
-            locations = _mark_locations(body, label)
-            xml = etree.tostring(body, encoding="unicode")
-            shell = copy.deepcopy(root)
-            shell_body = shell.find(_W + "body")
-            body_index = list(shell).index(shell_body)
-            shell.remove(shell_body)
-        else:
-            locations = _mark_locations(root, label)
-            xml = etree.tostring(root, encoding="unicode")
-            shell, body_index = None, 0
-        source = _with_line_marks(preprocess(xml))
-        lines = _line_locations(source, locations)
-        try:
-            compiled = self._env.from_string(source)
+            compiled = self._env.from_string(part.source)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                _syntax_message(exc), self.path, _location_at(lines, exc.lineno), _syntax_hint(exc)
-            ) from None
-        except (RecursionError, SyntaxError, MemoryError):
-            # Python's own limits on nesting: about 20 loops, some hundreds of tags.
-            raise TemplateError(
-                f"{label}: tags are nested too deeply to compile",
-                self.path,
-                hint="split deeply nested {% for %} and {% if %} blocks into macros",
-            ) from None
-        self._parts[name] = _CompiledPart(name, label, compiled, lines, shell, body_index)
+            location = _location_at(part.lines, exc.lineno)
+            unknown = _UNKNOWN_NAME.search(exc.message or "")
+            if unknown:
+                return [unknown_name_problem(self._env, unknown[1], unknown[2], location)]
+            return [TemplateProblem(_syntax_message(exc), location, _syntax_hint(exc))]
+        self._parts[part.name] = _CompiledPart(
+            part.name, part.label, compiled, part.lines, part.shell, part.body_index
+        )
+        return []
 
     # ------------------------------------------------------------------ rendering
 
@@ -391,10 +636,6 @@ class Template:
                 _locate(part, _template_lineno(exc)),
                 "a macro that calls itself needs an {% if %} that stops it",
             ) from None
-        except jinja2.exceptions.SecurityError as exc:
-            raise TemplateSecurityError(
-                f"not allowed in a template: {exc}", self.path, _locate(part, _template_lineno(exc))
-            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 f"unknown variable: {_undefined_text(exc)}",
@@ -402,32 +643,67 @@ class Template:
                 _locate(part, _template_lineno(exc)),
                 "check the spelling against `docgen fields`",
             ) from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateSecurityError(
+                f"not allowed in a template: {exc}",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "a template reads fields and uses filters; it cannot reach Python's internals",
+            ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(str(exc), self.path, _locate(part, _template_lineno(exc))) from None
+            raise TemplateError(
+                str(exc),
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "run `docgen check` on the template for every problem and its fix",
+            ) from None
         except FilterError as exc:
             location = _locate(part, _template_lineno(exc))
-            raise TemplateError(str(exc), self.path, location) from None
+            raise TemplateError(
+                str(exc), self.path, location, "check the field's type in `docgen fields`"
+            ) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             location = _locate(part, _template_lineno(exc))
-            raise TemplateError(f"{type(exc).__name__}: {exc}", self.path, location) from None
+            raise TemplateError(
+                f"cannot print this value: {exc}",
+                self.path,
+                location,
+                "check the field's type and the filter's use in `docgen fields`",
+            ) from None
+        except (MemoryError, OverflowError) as exc:
+            raise TemplateError(
+                f"the template could not be rendered here ({type(exc).__name__})",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "look for a loop or a value that grows without end",
+            ) from None
         return postprocess(xml)
 
-    def _parse_rendered(self, part: _CompiledPart, xml: str | bytes) -> etree._Element:
-        """The rendered XML as a tree; markup a tag printed raw is the template's fault."""
+    def _parse_rendered(self, part: _CompiledPart, xml: str) -> etree._Element:
+        """The rendered XML as a tree, parsed strictly: nothing in it may be lost."""
         try:
-            return parse_xml(xml if isinstance(xml, bytes) else xml.encode("utf-8"))
+            return parse_xml(xml.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
-                f"the filled-in {part.label} is not well-formed XML ({exc})",
+                f"the rendered {part.label} is not valid Word XML ({exc})",
                 self.path,
-                hint="a tag printed XML markup; print values with {{ }} and rich text with {{p }}",
+                hint="run `docgen check` on the template: a block tag probably cuts through "
+                "a paragraph or a table cell",
             ) from None
 
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
         xml = self.render_part_xml(DOCUMENT_PART, context)
-        self._parse_rendered(part, xml)  # fix_tables parses it too, without a clear error
-        body = _DOCXTPL.fix_tables(xml)
+        self._parse_rendered(part, xml)  # fix_tables would recover from broken XML silently
+        try:
+            body = _DOCXTPL.fix_tables(xml)
+        except (etree.XMLSyntaxError, AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise TemplateError(
+                f"the rendered body is not a valid Word document ({exc})",
+                self.path,
+                hint="run `docgen check` on the template: a block tag probably cuts through "
+                "a paragraph or a table cell",
+            ) from None
         for number, element in enumerate(body.iter("{*}docPr"), start=1001):
             element.set("id", str(number))  # docxtpl renumbers drawing ids the same way
         root = copy.deepcopy(part.shell)
@@ -493,8 +769,6 @@ def _syntax_hint(exc: jinja2.TemplateSyntaxError) -> str | None:
         return "a {% for %} or {% if %} is not closed; add its {% endfor %} or {% endif %}"
     if "Encountered unknown tag" in message:
         return "check the tag's spelling, and that each block tag is opened before it is closed"
-    if "No filter named" in message:
-        return "check the filter's name against `docgen fields`"
     return None
 
 

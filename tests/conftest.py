@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -33,11 +36,11 @@ DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require_tool(name: str) -> str:
+def require_tool(name: str, packages: str = "libreoffice-writer poppler-utils") -> str:
     """The path of an external tool; CI fails without it, a developer machine skips."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install libreoffice-writer poppler-utils)"
+        message = f"{name} is not installed (apt-get install {packages})"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
@@ -126,3 +129,113 @@ def seed_pdf(seed_docx, tmp_path_factory) -> Path:
     [result] = convert_to_pdf([seed_docx], out)
     assert result.error is None, result.error
     return result.pdf
+
+
+def make_template(path: Path, paragraphs=(), table=None) -> Path:
+    """A small .docx with the given paragraph texts and an optional table of cell texts."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CUTS = re.compile(r"\{\{|\{%|%\}|\}\}")
+
+
+def _word_clutter(number: int) -> list[etree._Element]:
+    """What Word leaves between the runs of a tag: a spelling mark and a bookmark."""
+    proof = etree.Element(W + "proofErr", {W + "type": "spellStart"})
+    start = etree.Element(W + "bookmarkStart", {W + "id": str(number), W + "name": f"_R{number}"})
+    end = etree.Element(W + "bookmarkEnd", {W + "id": str(number)})
+    return [proof, start, end]
+
+
+def split_tag_runs(source: Path, target: Path) -> Path:
+    """A copy of a template with every tag cut into runs as Word does it: inside
+    its braces and in its middle, every other piece bold, each piece with its own
+    revision id, and a spelling mark and a bookmark between the pieces."""
+    with zipfile.ZipFile(source) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    cut = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                for run in list(root.iter(W + "r")):
+                    text = "".join(t.text or "" for t in run.iter(W + "t"))
+                    if "{" in text or "}" in text:
+                        cut = _split_run(run, cut)
+                data = etree.tostring(root, encoding="UTF-8", standalone=True)
+            out.writestr(info, data)
+    return target
+
+
+def _split_run(run: etree._Element, cut: int) -> int:
+    parent = run.getparent()
+    at = parent.index(run)
+    parent.remove(run)
+    props = run.find(W + "rPr")
+
+    def new_run(bold: bool) -> etree._Element:
+        piece = etree.Element(W + "r", {W + "rsidR": f"00A{cut:05d}"})
+        rpr = copy.deepcopy(props) if props is not None else etree.Element(W + "rPr")
+        if bold:
+            etree.SubElement(rpr, W + "b")
+        piece.append(rpr)
+        return piece
+
+    for child in run:
+        if child.tag == W + "rPr":
+            continue
+        if child.tag != W + "t" or not re.search(r"[{}%]", child.text or ""):
+            piece = new_run(False)
+            piece.append(copy.deepcopy(child))
+            parent.insert(at, piece)
+            at += 1
+            continue
+        text = child.text
+        cuts = sorted({m.start() + 1 for m in _CUTS.finditer(text)} | {len(text) // 2})
+        for number, (a, b) in enumerate(zip([0, *cuts], [*cuts, len(text)], strict=True)):
+            if a == b:
+                continue
+            piece = new_run(number % 2 == 1)
+            t = etree.SubElement(piece, W + "t")
+            t.text = text[a:b]
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            parent.insert(at, piece)
+            at += 1
+            for element in _word_clutter(cut):
+                parent.insert(at, element)
+                at += 1
+            cut += 1
+    return cut
+
+
+@pytest.fixture(scope="session")
+def resaved_template(tmp_path_factory) -> Path:
+    """The default template opened and saved again by LibreOffice (docx to docx)."""
+    soffice = require_tool("soffice")
+    folder = tmp_path_factory.mktemp("resaved")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(folder / "out"),
+            str(DEFAULT_TEMPLATE),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return folder / "out" / DEFAULT_TEMPLATE.name

@@ -96,42 +96,10 @@ BAD_DATA = [
         24,
     ),
     (
-        "nan",
-        lambda s: s.replace("weight: 4", "weight: .nan"),
-        "indicator.weight: expected a finite number, not NaN or infinity",
-        23,
-    ),
-    (
-        "infinity",
-        lambda s: s.replace("weight: 4", "weight: -.inf"),
-        "indicator.weight: expected a finite number, not NaN or infinity",
-        23,
-    ),
-    (
         "impossible-date",
         lambda s: s.replace("as_of: 2007-09-30", "as_of: 2007-02-30"),
         "report.as_of: 2007-02-30 is not a valid date (day is out of range for month)",
         8,
-    ),
-    (
-        "endless-integer",
-        lambda s: s.replace("weight: 4", "weight: 1" + "0" * 5000),
-        "indicator.weight: 1000000000000000000000000000000000000... is not a valid number "
-        "(Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits)",
-        23,
-    ),
-    (
-        "too-deep",
-        lambda s: s.replace("weight: 4", "weight: " + "[" * 12 + "4" + "]" * 12),
-        "indicator.weight" + "[0]" * 9 + ": nesting is deeper than 10 levels; "
-        "the data format needs at most 6",
-        23,
-    ),
-    (
-        "value-too-long",
-        lambda s: s.replace("weight: 4", "weight: 4\n  explanation: " + "ก" * 1_500_000),
-        "indicator.explanation: the value is 4500000 bytes long, over the limit of 4194304 bytes",
-        24,
     ),
 ]
 
@@ -245,13 +213,50 @@ REPORT_BAD_DATA = [
         46,
     ),
 ]
-CASES = [(SEED_YAML, *c[1:]) for c in BAD_DATA] + [(REPORT_YAML, *c[1:]) for c in REPORT_BAD_DATA]
+# Hostile values: past what a schema checks (resource limits, NaN, numbers Python cannot print).
+HOSTILE_DATA = [
+    (
+        "nan",
+        lambda s: s.replace("weight: 4", "weight: .nan"),
+        "indicator.weight: expected a finite number, not NaN or infinity",
+        23,
+    ),
+    (
+        "infinity",
+        lambda s: s.replace("weight: 4", "weight: -.inf"),
+        "indicator.weight: expected a finite number, not NaN or infinity",
+        23,
+    ),
+    (
+        "endless-integer",
+        lambda s: s.replace("weight: 4", "weight: 1" + "0" * 5000),
+        "indicator.weight: 1000000000000000000000000000000000000... is not a valid number "
+        "(Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits)",
+        23,
+    ),
+    (
+        "too-deep",
+        lambda s: s.replace("weight: 4", "weight: " + "[" * 12 + "4" + "]" * 12),
+        "indicator.weight" + "[0]" * 9 + ": nesting is deeper than 10 levels; "
+        "the data format needs at most 6",
+        23,
+    ),
+    (
+        "value-too-long",
+        lambda s: s.replace("weight: 4", "weight: 4\n  explanation: " + "ก" * 1_500_000),
+        "indicator.explanation: the value is 4500000 bytes long, over the limit of 4194304 bytes",
+        24,
+    ),
+]
+CASES = [(SEED_YAML, *c[1:]) for c in BAD_DATA + HOSTILE_DATA] + [
+    (REPORT_YAML, *c[1:]) for c in REPORT_BAD_DATA
+]
 
 
 @pytest.mark.parametrize(
     ("source", "edit", "message", "line"),
     CASES,
-    ids=[c[0] for c in BAD_DATA] + [c[0] for c in REPORT_BAD_DATA],
+    ids=[c[0] for c in BAD_DATA + HOSTILE_DATA] + [c[0] for c in REPORT_BAD_DATA],
 )
 def test_bad_data_is_reported_with_file_line_and_field(tmp_path, source, edit, message, line):
     data = tmp_path / "bad.yaml"

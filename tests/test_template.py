@@ -6,12 +6,22 @@ import base64
 import dataclasses
 import io
 import pickle
+import re
 import subprocess
 import zipfile
 
 import docx
 import pytest
-from conftest import SEED_DATA, document_text, require_tool
+from conftest import (
+    DEFAULT_TEMPLATE,
+    SEED_DATA,
+    W,
+    document_text,
+    make_template,
+    require_tool,
+    split_tag_runs,
+)
+from docx.oxml.parser import parse_xml
 
 from docgen import api
 from docgen.data import load
@@ -21,20 +31,6 @@ from docgen.template import Template
 
 HOSTILE = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> \x01end"
 SHOWN = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> end"
-
-
-def make_template(path, paragraphs=(), table=None):
-    """A small .docx with the given paragraph texts and an optional table of cell texts."""
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    if table:
-        grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for r, row in enumerate(table):
-            for c, text in enumerate(row):
-                grid.cell(r, c).text = text
-    document.save(path)
-    return path
 
 
 def test_hostile_values_print_as_text(tmp_path):
@@ -98,14 +94,14 @@ def test_paragraph_tag_keeps_the_paragraph_look(tmp_path):
     ("paragraphs", "table", "message", "place"),
     [
         (["intro", "{{ indicator.nmae }}"], None, "unknown variable", "body paragraph 2"),
-        (["{% for x in items %}", "{{ x }}"], None, "tag syntax error", "body paragraph"),
+        (["{% for x in items %}", "{{ x }}"], None, "is never closed", "body paragraph 1"),
         (
             ["ok"],
             [["a", "b"], ["c", "{{ missing_name }}"]],
             "unknown variable",
             "table 1, row 2, column 2",
         ),
-        (["{{ 3|no_such_filter }}"], None, "No filter named 'no_such_filter'", "body paragraph 1"),
+        (["{{ 3|no_such_filter }}"], None, "unknown filter 'no_such_filter'", "body paragraph 1"),
         (["{{ ''.__class__.__mro__ }}"], None, "not allowed in a template", "body paragraph 1"),
     ],
     ids=["misspelt", "unclosed-for", "table-cell", "unknown-filter", "sandbox"],
@@ -239,7 +235,7 @@ BAD_PACKAGES = [
         "too-large",
         lambda base, p: _rewrite(base, p),
         dataclasses.replace(DEFAULT_LIMITS, template_bytes=5000),
-        "the template is {size} bytes, over the limit of 5000",
+        "the template is larger than 5000 bytes, the limit for a template",
     ),
     (
         "no-content-types",
@@ -277,7 +273,7 @@ def test_markup_a_tag_prints_raw_must_still_be_xml(tmp_path):
     path = make_template(tmp_path / "t.docx", [f"{{{{ x|docgen_paragraphs('{broken}') }}}}"])
     with pytest.raises(TemplateError) as caught:
         Template(path).render({"x": "text"})
-    assert str(caught.value).startswith(f"{path}: the filled-in body is not well-formed XML (")
+    assert str(caught.value).startswith(f"{path}: the rendered body is not valid Word XML (")
 
 
 def test_a_template_keeps_its_limits_across_processes(tmp_path):
@@ -295,3 +291,114 @@ def test_docxtpl_escapes_apply_to_the_template_not_to_data(tmp_path):
     payload = Template(path).render({"v": typed, "rich": RichText.parse(f"<p>{typed}</p>")})
     paragraphs = [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs]
     assert paragraphs == ["static {{ x }}", typed, typed]
+
+
+# --------------------------------------------------------------------------- edited in Word
+
+
+def tags_in_one_piece(path) -> int:
+    """How many whole tags sit in a single <w:t> of the document part."""
+    body = docx.Document(str(path)).element.body
+    return sum(len(re.findall(r"\{\{.*?\}\}|\{%.*?%\}", t.text or "")) for t in body.iter(W + "t"))
+
+
+@pytest.fixture(scope="module")
+def split_template(tmp_path_factory):
+    return split_tag_runs(DEFAULT_TEMPLATE, tmp_path_factory.mktemp("split") / "split.docx")
+
+
+def render_seed_text(template, tmp_path) -> str:
+    [document] = api.render(SEED_DATA, template, tmp_path)
+    return document_text(document.path)
+
+
+def test_tags_split_over_runs_with_bold_pieces_render_the_same_text(
+    split_template, seed_docx, tmp_path
+):
+    assert tags_in_one_piece(DEFAULT_TEMPLATE) > 50
+    assert tags_in_one_piece(split_template) == 0  # every tag is cut, as Word cuts them
+    assert render_seed_text(split_template, tmp_path) == document_text(seed_docx)
+
+
+@pytest.mark.libreoffice
+def test_template_resaved_by_libreoffice_renders_the_same_text(
+    resaved_template, seed_docx, tmp_path
+):
+    assert resaved_template.read_bytes() != DEFAULT_TEMPLATE.read_bytes()
+    assert render_seed_text(resaved_template, tmp_path) == document_text(seed_docx)
+
+
+W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        '<w:ins w:id="1" w:author="clerk" w:date="2024-01-01T00:00:00Z">{}</w:ins>',
+        '<w:hyperlink w:anchor="top">{}</w:hyperlink>',
+        '<w:smartTag w:uri="urn:x" w:element="place">{}</w:smartTag>',
+    ],
+    ids=["tracked-insertion", "hyperlink", "smart-tag"],
+)
+def test_a_tag_split_across_a_word_element_keeps_the_text_around_it(tmp_path, middle):
+    path = tmp_path / "t.docx"
+    document = docx.Document()
+    first = document.add_paragraph()
+    first._p.getparent().replace(
+        first._p,
+        parse_xml(
+            f"<w:p {W_DECL}><w:r><w:t xml:space='preserve'>Code: {{{{ indi</w:t></w:r>"
+            + middle.format("<w:r><w:t xml:space='preserve'>cator.code }} end</w:t></w:r>")
+            + "<w:r><w:t xml:space='preserve'> after</w:t></w:r></w:p>"
+        ),
+    )
+    document.add_paragraph("second {{ indicator.name }}")
+    document.save(path)
+    out = tmp_path / "out.docx"
+    out.write_bytes(Template(path).render({"indicator": {"code": "3.2", "name": "N"}}))
+    body = docx.Document(str(out)).element.body
+    assert ["".join(t.text for t in p.iter(W + "t")) for p in body.iter(W + "p")] == [
+        "Code: 3.2 end after",
+        "second N",
+    ]
+
+
+def test_tags_in_tracked_deletions_are_not_run(tmp_path):
+    path = tmp_path / "t.docx"
+    document = docx.Document()
+    first = document.add_paragraph()
+    first._p.getparent().replace(
+        first._p,
+        parse_xml(
+            f"<w:p {W_DECL}><w:del w:id='1' w:author='clerk' w:date='2024-01-01T00:00:00Z'>"
+            "<w:r><w:delText>{{ indicator.gone }}</w:delText></w:r></w:del>"
+            "<w:r><w:t>{{ indicator.code }}</w:t></w:r></w:p>"
+        ),
+    )
+    document.save(path)
+    out = tmp_path / "out.docx"
+    out.write_bytes(Template(path).render({"indicator": {"code": "3.2"}}))
+    body = docx.Document(str(out)).element.body
+    assert [t.text for t in body.iter(W + "delText")] == ["{{ indicator.gone }}"]
+    assert docx.Document(str(out)).paragraphs[0].text == "3.2"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        (
+            ["{{ indicator.code }", "keep me", "{{ indicator.code }}"],
+            "body paragraph 1: the tag '{{ indicator.code }' is not closed in this paragraph",
+        ),
+        (
+            ["{%tr for x in items %}", "keep me", "{%p endfor %}"],
+            "body paragraph 1: {%tr for x in items %} is not inside a table row",
+        ),
+    ],
+    ids=["unclosed-tag", "row-tag-outside-a-table"],
+)
+def test_a_broken_tag_is_refused_before_it_can_swallow_paragraphs(tmp_path, paragraphs, expected):
+    path = make_template(tmp_path / "t.docx", paragraphs)
+    with pytest.raises(TemplateError) as caught:
+        Template(path)
+    assert str(caught.value).startswith(f"{path}, {expected}\n")
