@@ -13,13 +13,14 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import SEED_DATA
+from jinja2.exceptions import SecurityError
 from test_template import make_template
 
 from docgen import api
 from docgen.cli import main
 from docgen.errors import TemplateError, TemplateLimitError, TemplateSecurityError
 from docgen.limits import DEFAULT_LIMITS
-from docgen.sandbox import bounded_text
+from docgen.sandbox import LimitExceeded, bounded_text
 from docgen.template import Template
 
 SMALL = dataclasses.replace(DEFAULT_LIMITS, render_steps=10_000, output_chars=10_000)
@@ -260,7 +261,7 @@ def test_api_limits_reach_the_render(tmp_path):
 
 def test_bounded_text_refuses_a_list_that_prints_too_long():
     assert bounded_text([["ab"], ("c",)], room=10) == "[['ab'], ('c',)]"
-    with pytest.raises(Exception, match="the document would be larger than"):
+    with pytest.raises(LimitExceeded, match="the document would be larger than"):
         bounded_text(["x" * 11], room=10)
 
 
@@ -269,5 +270,7 @@ def test_the_environment_reads_no_other_file():
     environment refuses it too, for templates compiled some other way."""
     from docgen.filters import make_environment
 
-    with pytest.raises(Exception, match="a template cannot include, import or extend other files"):
+    with pytest.raises(
+        SecurityError, match="a template cannot include, import or extend other files"
+    ):
         make_environment().from_string("{% include '/etc/passwd' %}").render()
