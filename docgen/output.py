@@ -94,9 +94,19 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     return path
 
 
+def _fsync_file(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            os.fsync(fh.fileno())
+    except OSError:
+        pass  # the rename below reports a file that cannot be moved
+
+
 def atomic_move(src: str | Path, dest: str | Path) -> Path:
-    """Move a finished file into place; copies through a temp file across devices."""
+    """Move a finished file into place by a rename (flushed to disk first);
+    across devices, by a copy through a temporary file beside `dest`."""
     src, dest = Path(src), Path(dest)
+    _fsync_file(src)
     try:
         os.replace(src, dest)
     except OSError as exc:
