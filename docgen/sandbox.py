@@ -9,7 +9,8 @@ The budget stops the render when it runs out of steps or time (the clock is
 read every few hundred steps), when the output grows past its limit, or when
 macros nest too deeply. Operations whose result size is known before they run
 (``'x' * n``, ``range(n)``, ``center(n)``, format widths, ``replace``) are
-checked first, so no single step can allocate more than the output limit.
+checked first, so the usual ways to build a huge value in one step are refused
+before they allocate anything; every other value is checked when it is read.
 
 Outside a metered render (Jinja folds constants while compiling) only the
 size checks apply, with the default limits.
