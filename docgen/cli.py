@@ -7,6 +7,7 @@ problem (disk, LibreOffice); 4 template problem.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -25,40 +26,33 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--time-limit and --max-value-bytes, given to the command as one `limits` argument."""
+    """--time-limit and --max-value-bytes, passed to the command as one `limits` argument."""
 
-    def to_limits(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        changes = ctx.meta.setdefault("docgen_limits", {})
-        if value is not None:
-            changes[param.name] = value
-        return value
+    @functools.wraps(command)
+    def with_limits(
+        *args: Any, render_seconds: float | None, value_bytes: int | None, **kwargs: Any
+    ) -> Any:
+        given = {"render_seconds": render_seconds, "value_bytes": value_bytes}
+        limits = dataclasses.replace(
+            DEFAULT_LIMITS, **{k: v for k, v in given.items() if v is not None}
+        )
+        return command(*args, limits=limits, **kwargs)
 
-    command = click.option(
+    with_limits = click.option(
         "--max-value-bytes",
         "value_bytes",
         type=click.IntRange(min=1),
         metavar="BYTES",
-        default=None,
-        callback=to_limits,
-        expose_value=False,
         help=f"Refuse a data value longer than this [default: {DEFAULT_LIMITS.value_bytes}].",
-    )(command)
+    )(with_limits)
     return click.option(
         "--time-limit",
         "render_seconds",
         type=click.FloatRange(min=0, min_open=True),
         metavar="SECONDS",
-        default=None,
-        callback=to_limits,
-        expose_value=False,
         help="Stop a template that renders one document longer than this many seconds "
         f"[default: {DEFAULT_LIMITS.render_seconds:g}].",
-    )(command)
-
-
-def _limits() -> Limits:
-    changes = click.get_current_context().meta.get("docgen_limits", {})
-    return dataclasses.replace(DEFAULT_LIMITS, **changes)
+    )(with_limits)
 
 
 def _fail(exc: DocgenError) -> None:
@@ -134,6 +128,7 @@ def render(
     summary_template: Path | None,
     font_dir: Path | None,
     verbose: bool,
+    limits: Limits,
 ) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
     round and code (e.g. 2550-r12-3.2.docx); with --summary, also the report
@@ -152,7 +147,7 @@ def render(
             digits=digits,
             pdf=pdf,
             font_dir=font_dir,
-            limits=_limits(),
+            limits=limits,
         )
     except DocgenError as exc:
         _fail(exc)
