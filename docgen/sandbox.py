@@ -65,6 +65,7 @@ SIZE_ARGUMENT_FILTERS = frozenset(
 )
 LOOP_FILTER = "docgen_loop"
 _CLOCK_EVERY = 128
+_CONTAINERS = (list, tuple, dict, set, frozenset)
 
 
 class LimitExceeded(Exception):
@@ -254,9 +255,6 @@ def bounded_text(value: Any, room: int | None = None) -> str:
     return str(value)
 
 
-_CONTAINERS = (list, tuple, dict, set, frozenset)
-
-
 # ------------------------------------------------------------------ format strings
 
 _FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?")
@@ -287,14 +285,14 @@ def _check_printf(template: str, arguments: Any) -> None:
         if star:
             _check_argument("a * width in a format", value)
         _check_number("format", value)
-        if isinstance(value, list | tuple | dict | set | frozenset):
+        if isinstance(value, _CONTAINERS):
             bounded_text(value)
 
 
 class _SpecCheck:
     def format_field(self, value: Any, format_spec: str) -> Any:
         _check_format_spec(format_spec, value)
-        if isinstance(value, list | tuple | dict | set | frozenset):
+        if isinstance(value, _CONTAINERS):
             bounded_text(value)
         return super().format_field(value, format_spec)  # type: ignore[misc]
 
@@ -310,10 +308,9 @@ class _EscapeFormatter(_SpecCheck, SandboxedEscapeFormatter):
 # ------------------------------------------------------------------ growth estimates
 
 
-def _replace_size(text: str, old: Any, new: Any, count: Any = -1) -> float:
-    if not (isinstance(text, str | bytes) and isinstance(old, type(text))):
-        return 0
-    if not isinstance(new, str | bytes):
+def _replace_size(text: Any, old: Any, new: Any, count: Any = -1) -> float:
+    kind = str if isinstance(text, str) else bytes if isinstance(text, bytes) else None
+    if kind is None or not (isinstance(old, kind) and isinstance(new, kind)):
         return 0
     found = text.count(old)
     if isinstance(count, int) and count >= 0:
@@ -371,7 +368,9 @@ def _filter_size(name: str, value: Any, args: tuple, kwargs: dict) -> float:
         return _lines_size(value, prefix)
     if name == "replace" and len(args) >= 2:
         count = args[2] if len(args) > 2 else kwargs.get("count")
-        return _replace_size(value if isinstance(value, str) else str(value), *args[:2], count)
+        return _replace_size(
+            value if isinstance(value, str) else bounded_text(value), *args[:2], count
+        )
     if name == "wordwrap" and isinstance(value, str):
         width = args[0] if args else kwargs.get("width", 79)
         wrap = args[2] if len(args) > 2 else kwargs.get("wrapstring") or "\n"
