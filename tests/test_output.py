@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -264,3 +265,14 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_cleans_up(tmp_path):
     again = api.render(REPORT_DATA, out_dir=out)
     assert sorted(os.listdir(out)) == sorted(before)
     assert all(docx.Document(str(doc.path)).paragraphs for doc in again)
+
+
+def test_pieces_are_written_whole_and_subfolders_cleaned_on_request(tmp_path):
+    target = tmp_path / "manifest.json"
+    atomic_write_bytes(target, (piece for piece in (b'{"a": ', b"1}")), fsync=False)
+    assert json.loads(target.read_text()) == {"a": 1}
+    nested = tmp_path / "office" / f"{TEMP_PREFIX}k3j4h5.docx"  # an older run's leftover
+    nested.parent.mkdir()
+    nested.write_bytes(b"partial")
+    assert clean_stale_temp_files(tmp_path) == []
+    assert clean_stale_temp_files(tmp_path, recursive=True) == [nested]
