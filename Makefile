@@ -42,5 +42,8 @@ test: $(STAMP) lint
 fuzz: $(STAMP)
 	DOCGEN_FUZZ=1 $(PY) -m pytest tests/test_fuzz.py -n 2 -q -p no:cacheprovider
 
+bench: $(STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) output/*.docx output/*.pdf .pytest_cache

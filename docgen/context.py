@@ -8,6 +8,7 @@ the data contract's, with computed fields added beside them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -115,8 +116,18 @@ def _people(people: list[Person]) -> list[PersonView]:
     return [PersonView(p.name, p.position) for p in people]
 
 
-def _number(value: Decimal) -> str:
-    return thai.format_number(value, grouping=True)
+@functools.lru_cache(maxsize=1024)
+def _number(value: Decimal, places: int | None = None) -> str:
+    """A figure as the form prints it; formatted once per value, as offices share targets
+    (equal values print alike whatever their trailing zeros: the result is rounded)."""
+    return thai.format_number(value, places, grouping=True)
+
+
+@functools.lru_cache(maxsize=128)
+def _rich(source: str | None) -> RichText:
+    """Rich text, parsed once per text: in a batch every office's report of an
+    indicator repeats its description and step definitions. RichText is immutable."""
+    return RichText.parse(source)
 
 
 def _steps(indicator: Indicator) -> list[StepView]:
@@ -130,10 +141,10 @@ def _steps(indicator: Indicator) -> list[StepView]:
         rows.append(
             StepView(
                 number=number,
-                definition=RichText.parse(definition),
+                definition=_rich(definition),
                 done=bool(item and item.done),
                 progress=item.progress if item else None,
-                detail=RichText.parse(item.detail if item else ""),
+                detail=_rich(item.detail if item else ""),
             )
         )
     return rows
@@ -152,10 +163,7 @@ def _criteria(indicator: Indicator) -> list[str]:
     if isinstance(scoring, MilestoneScoring):
         return ["ขั้นตอนที่ " + "+".join(str(n) for n in range(1, level + 1)) for level in range(1, 6)]
     places = max(_decimals(target) for target in scoring.targets)
-    return [
-        thai.with_unit(thai.format_number(target, places, grouping=True), scoring.unit)
-        for target in scoring.targets
-    ]
+    return [thai.with_unit(_number(target, places), scoring.unit) for target in scoring.targets]
 
 
 def _result_text(indicator: Indicator, score: Score) -> str:
@@ -178,19 +186,19 @@ def indicator_view(indicator: Indicator, score: Score | None = None) -> Indicato
         supervisor_phone=indicator.supervisor_phone,
         collectors=_people(indicator.collectors),
         collector_phone=indicator.collector_phone,
-        description=RichText.parse(indicator.description),
+        description=_rich(indicator.description),
         weight=indicator.weight,
         scoring=ScoringView(
             method=scoring.method,
-            steps=[RichText.parse(s) for s in scoring.steps] if milestone else [],
+            steps=[_rich(s) for s in scoring.steps] if milestone else [],
             unit=None if milestone else scoring.unit,
             targets=[] if milestone else list(scoring.targets),
             higher_is_better=True if milestone else scoring.higher_is_better,
         ),
         result=ResultView(value=indicator.result.value, steps=steps),
-        explanation=RichText.parse(indicator.explanation),
-        supporting_factors=RichText.parse(indicator.supporting_factors),
-        obstacles=RichText.parse(indicator.obstacles),
+        explanation=_rich(indicator.explanation),
+        supporting_factors=_rich(indicator.supporting_factors),
+        obstacles=_rich(indicator.obstacles),
         evidence=list(indicator.evidence),
         expected_score=indicator.expected_score,
         is_milestone=milestone,

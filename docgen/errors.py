@@ -196,6 +196,12 @@ class OutputError(DocgenError):
     exit_code = 3
 
 
+class UsageError(DocgenError):
+    """The run was asked for something it cannot do (no inputs, an empty folder)."""
+
+    exit_code = 2
+
+
 class WorkspaceError(DocgenError):
     """A file name that does not name a report file inside the web form's workspace."""
 

@@ -21,10 +21,11 @@ from typing import Any
 
 from jinja2 import StrictUndefined
 from jinja2.utils import missing
+from lxml import etree
 from markupsafe import Markup
 
 from . import thai
-from .richtext import RichText, escape_text, text_paragraph, to_wordml, xml_safe
+from .richtext import W_NS, RichText, escape_text, text_paragraph, to_wordml, xml_safe
 from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
 from .scoring import display_round, format_compact
 
@@ -103,7 +104,10 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
 
     @functools.lru_cache(maxsize=256)
     def props(ppr64: str, rpr64: str) -> tuple[str, str]:
-        return _b64(ppr64), _b64(rpr64)
+        ppr, rpr = _b64(ppr64), _b64(rpr64)
+        _check_properties(ppr, "pPr")
+        _check_properties(rpr, "rPr")
+        return ppr, rpr
 
     def docgen_paragraphs(value: Any, ppr64: str = "", rpr64: str = "") -> Markup:
         ppr, rpr = props(ppr64, rpr64)
@@ -116,6 +120,19 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
         return Markup(text_paragraph(text, ppr, rpr, transform))
 
     return docgen_paragraphs
+
+
+def _check_properties(xml: str, name: str) -> None:
+    """The look `{{p }}` copies must be one ``w:pPr``/``w:rPr`` element (or none):
+    what the filter prints is trusted as whole paragraphs."""
+    if not xml:
+        return
+    try:
+        element = etree.fromstring(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"the paragraph look is not well-formed XML ({exc})") from None
+    if [etree.QName(child).localname for child in element] != [name] or element.text:
+        raise ValueError(f"the paragraph look must be one w:{name} element")
 
 
 def _wordml_size(value: RichText, ppr: int, rpr: int) -> int:

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import socket
 import time
 import unicodedata
@@ -46,10 +47,15 @@ def _host_tag() -> str:
     return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 
+def temp_name(label: str = "") -> str:
+    """A fresh name for a temporary file or folder, naming this machine and process
+    (so that `clean_stale_temp_files` knows whether its writer is gone)."""
+    return f"{TEMP_PREFIX}{_host_tag()}-{os.getpid()}-{label or secrets.token_hex(6)}"
+
+
 def temp_path(final: Path) -> Path:
-    """A fresh temporary name beside `final`, naming this machine and process."""
-    token = secrets.token_hex(6)
-    return final.with_name(f"{TEMP_PREFIX}{_host_tag()}-{os.getpid()}-{token}{final.suffix}")
+    """A fresh temporary name beside `final`."""
+    return final.with_name(temp_name() + final.suffix)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -165,7 +171,7 @@ def is_stale(temp: Path, now: float | None = None) -> bool:
 
 
 def clean_stale_temp_files(folder: str | Path, *, recursive: bool = False) -> list[Path]:
-    """Remove the temporary files a killed run left behind in `folder` (and below it).
+    """Remove the temporary files and folders a killed run left in `folder` (and below).
 
     Those of a run still writing (this process, or another one on this machine)
     are kept, so two runs may share an output folder.
@@ -174,12 +180,15 @@ def clean_stale_temp_files(folder: str | Path, *, recursive: bool = False) -> li
     if not folder.is_dir():
         return []
     removed = []
-    found = folder.rglob(TEMP_PREFIX + "*") if recursive else folder.glob(TEMP_PREFIX + "*")
-    for stale in found:
-        if not stale.is_file() or not is_stale(stale):
+    pattern = TEMP_PREFIX + "*"
+    for stale in list(folder.rglob(pattern) if recursive else folder.glob(pattern)):
+        if not is_stale(stale):
             continue
         try:
-            stale.unlink()
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
             removed.append(stale)
         except OSError:
             pass

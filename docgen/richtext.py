@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 
+import markupsafe
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -468,17 +469,21 @@ def paragraph_properties(base: str, level: int, list_item: bool) -> str:
 _DOCXTPL_ESCAPE = re.compile(r"(?<=\{)_(?=[{%])|(?<=[}%])_(?=\})")
 
 
-def escape_text(text: str) -> str:
-    """Text as XML character data (quotes too, for attributes) that no later step changes.
+def escape_text(text: str, quote: bool = True) -> str:
+    """Text as XML character data that no later step of rendering changes.
 
-    >>> escape_text("a < b & {_{ c }_}")
-    'a &lt; b &amp; {&#95;{ c }&#95;}'
+    With `quote`, quotes too, as Jinja's autoescape writes them (a tag may sit in
+    an attribute); element text written by docgen itself leaves them as lxml does.
+
+    >>> escape_text('a < b & {_{ c }_} "q"'), escape_text('"q"', quote=False)
+    ('a &lt; b &amp; {&#95;{ c }&#95;} &#34;q&#34;', '"q"')
     """
-    return _DOCXTPL_ESCAPE.sub("&#95;", html.escape(text))
+    escaped = str(markupsafe.escape(text)) if quote else html.escape(text, quote=False)
+    return _DOCXTPL_ESCAPE.sub("&#95;", escaped)
 
 
 def _text_run(rpr: str, text: str) -> str:
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text, quote=False)}</w:t></w:r>'
 
 
 def to_wordml(

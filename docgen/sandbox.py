@@ -491,12 +491,19 @@ class _NoFiles(BaseLoader):
 
 
 class MeteredSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, metered by the current `Budget`."""
+    """Jinja's immutable sandbox, metered by the current `Budget`.
+
+    Whether an attribute is safe depends only on the object's type and the
+    name (internal attributes, methods that change known mutable types), so the
+    answer is kept: a template reads the same few dozen fields for every
+    document of a batch.
+    """
 
     intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self, *, filters: dict[str, Callable[..., Any]] | None = None, **options: Any):
         super().__init__(loader=_NoFiles(), **options)
+        self._safe: dict[tuple[type, str], bool] = {}
         for name in REMOVED_FILTERS:
             self.filters.pop(name, None)
         self.filters.update(filters or {})
@@ -507,6 +514,13 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
 
     def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
         return super()._generate(_loop_guards(source, self), *args, **kwargs)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         limits = _step()

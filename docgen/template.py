@@ -39,6 +39,8 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from . import package
+from .bodytext import DocumentText
 from .errors import (
     Location,
     TemplateError,
@@ -79,6 +81,13 @@ _PARAGRAPH_TAG = re.compile(
 _PPR = re.compile(r"<w:pPr>.*?</w:pPr>|<w:pPr/>", re.DOTALL)
 _RUN_START = re.compile(r"<w:r[ >]")
 _RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.DOTALL)
+_GRID_SPAN = f"{_W}tcPr/{_W}gridSpan"
+# docxtpl's fix_tables parses with recover=True, which drops what is not well-formed;
+# docgen parses strictly first, so that broken XML is an error, never a quiet repair.
+_STRICT_PARSER = etree.XMLParser(resolve_entities=False)
+_NEWLINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
+_LISTING_CHARS = re.compile("[\t\n\a\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl finds them
 
 
 # --------------------------------------------------------------------------- locations
@@ -342,9 +351,33 @@ def preprocess(xml: str) -> str:
 
 def postprocess(xml: str) -> str:
     """What docxtpl does to rendered XML: its escapes, tabs and breaks in text."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return _DOCXTPL.resolve_listing(xml)
+    if "\n" in xml:
+        xml = _NEWLINE_PARAGRAPH.sub(r"<w:p\1", xml)
+    if "{_" in xml or "_}" in xml:
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+    return _resolve_listing(xml)
+
+
+def _resolve_listing(xml: str) -> str:
+    """docxtpl's resolve_listing, run only on the paragraphs it changes.
+
+    It turns tab, newline, bell and form feed inside text into Word's tabs,
+    breaks and paragraphs; it takes about half of a render when run over the
+    whole body, and most paragraphs hold none of those characters. On a single
+    paragraph it gives what it gives on that paragraph within the whole body.
+    """
+    if "\t" not in xml and "\n" not in xml and "\a" not in xml and "\f" not in xml:
+        return xml
+    return _PARAGRAPH.sub(
+        lambda m: (
+            _DOCXTPL.resolve_listing(m.group(0))
+            if _LISTING_CHARS.search(m.group(0))
+            else m.group(0)
+        ),
+        xml,
+    )
 
 
 def _with_line_marks(patched: str) -> str:
@@ -443,9 +476,11 @@ class _CompiledPart:
     label: str  # "body", "header 1", ...
     template: jinja2.Template
     lines: list[Location | None]
-    # document.xml only: the root without its body, to which a rendered body is added.
+    # document.xml only: the root without its body, to which a rendered body is added,
+    # and the same as text, for bodies that parsing would not change.
     shell: etree._Element | None = None
     body_index: int = 0
+    text: DocumentText | None = None
 
 
 def _part_label(name: str) -> str:
@@ -537,26 +572,28 @@ class Template:
     """
 
     def __init__(
-        self, path: str | Path, *, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
+        self,
+        path: str | Path,
+        *,
+        digits: str = "arabic",
+        limits: Limits = DEFAULT_LIMITS,
+        source: bytes | None = None,
     ) -> None:
         self.path = Path(path)
         self.digits = digits
         self.limits = limits
-        self._source = self._read(self.path)
-        self._entries: list[tuple[zipfile.ZipInfo, bytes]] = []
+        self._source = self._read(self.path) if source is None else source
+        self._package: list[tuple[str, package.PackedEntry]] = []
+        self._dates: dict[str, package.DateTime] = {}
         self._parts: dict[str, _CompiledPart] = {}
         self._env = make_environment(digits)
         self._load()
 
-    # Compiled Jinja code cannot cross process boundaries; workers recompile.
+    # Compiled Jinja code cannot cross process boundaries: a worker process
+    # compiles again, from the very bytes this template was made from (so a
+    # template edited during a batch cannot mix two versions in one batch).
     def __reduce__(self):
-        return (self.__class__, (self.path,), {"digits": self.digits, "limits": self.limits})
-
-    def __setstate__(self, state: dict) -> None:
-        digits = state.get("digits", "arabic")
-        limits = state.get("limits", DEFAULT_LIMITS)
-        if (digits, limits) != (self.digits, self.limits):
-            self.__init__(self.path, digits=digits, limits=limits)
+        return (_rebuild, (str(self.path), self.digits, self._source, self.limits))
 
     def _read(self, path: Path) -> bytes:
         limit = self.limits.template_bytes
@@ -572,9 +609,10 @@ class Template:
         return data
 
     def _load(self) -> None:
-        self._entries = read_package(self.path, self._source, self.limits)
         problems: list[TemplateProblem] = []
-        for info, data in self._entries:
+        for info, data in read_package(self.path, self._source, self.limits):
+            self._package.append((info.filename, self._take_over(info, data)))
+            self._dates[info.filename] = info.date_time
             if is_template_part(info.filename, data):
                 try:
                     problems += self._compile_part(prepare_part(info.filename, data, self.path))
@@ -587,6 +625,17 @@ class Template:
                     ) from None
         if problems:
             raise TemplateError.of(problems, self.path)
+
+    def _take_over(self, info: zipfile.ZipInfo, data: bytes) -> package.PackedEntry:
+        """A part as every document will hold it: the template's own compressed bytes."""
+        try:
+            return package.take_over(self._source, info, data)
+        except zipfile.BadZipFile as exc:
+            raise TemplateError(
+                f"the .docx is damaged ({info.filename}: {exc})",
+                self.path,
+                hint="open it in Word or LibreOffice and save it again as .docx",
+            ) from None
 
     def _compile_part(self, part: PreparedPart) -> list[TemplateProblem]:
         """Compile one part; return its problems (all of them, not Jinja's first)."""
@@ -601,8 +650,11 @@ class Template:
             if unknown:
                 return [unknown_name_problem(self._env, unknown[1], unknown[2], location)]
             return [TemplateProblem(_syntax_message(exc), location, _syntax_hint(exc))]
+        text = None
+        if part.shell is not None:
+            text = DocumentText.build(part.shell, part.body_index, self._env, part.source)
         self._parts[part.name] = _CompiledPart(
-            part.name, part.label, compiled, part.lines, part.shell, part.body_index
+            part.name, part.label, compiled, part.lines, part.shell, part.body_index, text
         )
         return []
 
@@ -694,9 +746,12 @@ class Template:
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
         xml = self.render_part_xml(DOCUMENT_PART, context)
-        self._parse_rendered(part, xml)  # fix_tables would recover from broken XML silently
+        if part.text is not None:
+            document = part.text.document(xml)
+            if document is not None:
+                return document
         try:
-            body = _DOCXTPL.fix_tables(xml)
+            return _parsed_document(part, xml)
         except (etree.XMLSyntaxError, AttributeError, KeyError, TypeError, ValueError) as exc:
             raise TemplateError(
                 f"the rendered body is not a valid Word document ({exc})",
@@ -704,11 +759,6 @@ class Template:
                 hint="run `docgen check` on the template: a block tag probably cuts through "
                 "a paragraph or a table cell",
             ) from None
-        for number, element in enumerate(body.iter("{*}docPr"), start=1001):
-            element.set("id", str(number))  # docxtpl renumbers drawing ids the same way
-        root = copy.deepcopy(part.shell)
-        root.insert(part.body_index, body)
-        return etree.tostring(root, encoding="UTF-8", standalone=True)
 
     def _render_other(self, name: str, context: dict[str, Any]) -> bytes:
         root = self._parse_rendered(self._parts[name], self.render_part_xml(name, context))
@@ -735,11 +785,12 @@ class Template:
                 )
                 for name in self._parts
             }
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-            for info, data in self._entries:
-                out.writestr(info.filename, rendered.get(info.filename, data))
-        result = buffer.getvalue()
+        result = package.write(
+            [
+                package.pack(name, rendered[name], self._dates[name]) if name in rendered else entry
+                for name, entry in self._package
+            ]
+        )
         if path is not None:
             from .output import atomic_write_bytes
 
@@ -750,6 +801,78 @@ class Template:
     def parts(self) -> list[str]:
         """Names of the parts that hold tags and are rendered."""
         return list(self._parts)
+
+
+class DocxtplTemplate(DocxTemplate):
+    """docxtpl's own DocxTemplate with docgen's tag additions (``{{p }}`` keeps the
+    look, tags split over runs are joined): the per-document path docgen replaces."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return preprocess(src_xml)
+
+
+def render_with_docxtpl(
+    template: str | Path, context: dict[str, Any], digits: str = "arabic"
+) -> bytes:
+    """A document made the way plain docxtpl makes it, reading, patching, compiling
+    and saving the template anew: the reference `Template.render` must equal
+    (same word/document.xml, same parts), and the benchmark's baseline."""
+    document = DocxtplTemplate(str(template))
+    document.render(context, jinja_env=make_environment(digits))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _tables_need_fixing(body: etree._Element) -> bool:
+    """Whether docxtpl's fix_tables would change a table (a row wider than its grid,
+    or a grid wider than every row); one pass, where fix_tables takes several."""
+    for table in body.iter(_W + "tbl"):
+        grid = table.find(_W + "tblGrid")
+        if grid is None:
+            return True  # let docxtpl's own code meet it
+        columns = len(grid.findall(_W + "gridCol"))
+        widest = 0
+        for row in table.iter(_W + "tr"):
+            cells = row.findall(_W + "tc")
+            if len(cells) > columns:
+                return True
+            span = 0
+            for cell in cells:
+                merged = cell.find(_GRID_SPAN)
+                span += 1 if merged is None else int(merged.get(_W + "val"))
+            widest = max(widest, span)
+        if widest < columns:
+            return True
+    return False
+
+
+def _fix_tables(xml: str) -> etree._Element:
+    """docxtpl's fix_tables: parse the rendered body and repair table grids.
+
+    Most documents need no repair, and telling that is cheaper than docxtpl's
+    repair pass, which then runs only for the documents that need it.
+    """
+    body = etree.fromstring(xml, _STRICT_PARSER)
+    if body is None or _tables_need_fixing(body):
+        return _DOCXTPL.fix_tables(xml)
+    return body
+
+
+def _parsed_document(part: _CompiledPart, xml: str) -> bytes:
+    """document.xml the way docxtpl makes it: the body parsed, tables repaired,
+    drawings renumbered, grafted into the document and written out again."""
+    body = _fix_tables(xml)
+    if "docPr" in xml:  # drawings: docxtpl renumbers their ids the same way
+        for number, element in enumerate(body.iter("{*}docPr"), start=1001):
+            element.set("id", str(number))
+    root = copy.deepcopy(part.shell)
+    root.insert(part.body_index, body)
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+def _rebuild(path: str, digits: str, source: bytes, limits: Limits = DEFAULT_LIMITS) -> Template:
+    return Template(path, digits=digits, limits=limits, source=source)
 
 
 def _location_at(lines: list[Location | None], lineno: int | None) -> Location | None:

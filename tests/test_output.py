@@ -26,6 +26,7 @@ from docgen.output import (
     clean_stale_temp_files,
     document_name,
     output_path,
+    temp_name,
     temp_path,
 )
 
@@ -203,9 +204,10 @@ def test_stale_temporaries_are_removed_and_live_ones_kept(tmp_path):
     mine = temp_path(tmp_path / "a.docx")
     host = mine.name[len(TEMP_PREFIX) :].split("-")[0]
     other_host = "0" * 8 if host != "0" * 8 else "1" * 8
+    dead = _dead_pid()
     files = {
         "this-process": mine.name,
-        "dead-process": f"{TEMP_PREFIX}{host}-{_dead_pid()}-aaaa.docx",
+        "dead-process": f"{TEMP_PREFIX}{host}-{dead}-aaaa.docx",
         "other-machine": f"{TEMP_PREFIX}{other_host}-1-bbbb.docx",
         "other-machine-old": f"{TEMP_PREFIX}{other_host}-2-cccc.pdf",
         "older-format": f"{TEMP_PREFIX}k3j4h5.docx",
@@ -214,14 +216,26 @@ def test_stale_temporaries_are_removed_and_live_ones_kept(tmp_path):
         (tmp_path / name).write_bytes(b"partial")
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(tmp_path / files["other-machine-old"], (two_days_ago, two_days_ago))
-    (tmp_path / f"{TEMP_PREFIX}folder").mkdir()
+    folders = {
+        "this-process": temp_name("pdf-0"),
+        "dead-process": f"{TEMP_PREFIX}{host}-{dead}-pdf-1",
+    }
+    for name in folders.values():
+        (tmp_path / name / "in").mkdir(parents=True)
+        (tmp_path / name / "in" / "00000.docx").write_bytes(b"staged")
     (tmp_path / "2550-r12-3.2.docx").write_bytes(b"finished")
 
     removed = {p.name for p in clean_stale_temp_files(tmp_path)}
 
-    assert removed == {files["dead-process"], files["other-machine-old"], files["older-format"]}
+    stale = [files["dead-process"], files["other-machine-old"], files["older-format"]]
+    assert removed == {*stale, folders["dead-process"]}
     assert sorted(os.listdir(tmp_path)) == sorted(
-        [files["this-process"], files["other-machine"], f"{TEMP_PREFIX}folder", "2550-r12-3.2.docx"]
+        [
+            files["this-process"],
+            files["other-machine"],
+            folders["this-process"],
+            "2550-r12-3.2.docx",
+        ]
     )
 
 

@@ -12,9 +12,8 @@ import io
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import SEED_DATA
+from conftest import SEED_DATA, make_template
 from jinja2.exceptions import SecurityError
-from test_template import make_template
 
 from docgen import api
 from docgen.cli import main

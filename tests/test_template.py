@@ -14,6 +14,7 @@ import docx
 import pytest
 from conftest import (
     DEFAULT_TEMPLATE,
+    FIXTURES,
     SEED_DATA,
     W,
     document_text,
@@ -24,10 +25,11 @@ from conftest import (
 from docx.oxml.parser import parse_xml
 
 from docgen import api
+from docgen.context import indicator_context
 from docgen.data import load
 from docgen.errors import TemplateError
 from docgen.limits import DEFAULT_LIMITS
-from docgen.template import Template
+from docgen.template import Template, render_with_docxtpl
 
 HOSTILE = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> \x01end"
 SHOWN = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> end"
@@ -268,12 +270,26 @@ def test_hostile_packages_are_refused_with_the_reason(tmp_path, build, limits, m
     assert str(caught.value).splitlines()[0] == f"{path}: {message.format(**facts)}"
 
 
-def test_markup_a_tag_prints_raw_must_still_be_xml(tmp_path):
-    broken = base64.b64encode(b"<w:p><w:r>").decode()
-    path = make_template(tmp_path / "t.docx", [f"{{{{ x|docgen_paragraphs('{broken}') }}}}"])
+@pytest.mark.parametrize(
+    ("look", "message"),
+    [
+        (b"<w:p><w:r>", "the paragraph look is not well-formed XML ("),
+        (b"<w:pPr/></w:p><w:p>", "the paragraph look is not well-formed XML ("),
+        (b"<w:pPr/><w:r/>", "the paragraph look must be one w:pPr element"),
+    ],
+    ids=["unclosed", "closes-the-paragraph", "extra-element"],
+)
+def test_markup_a_tag_could_print_raw_is_refused(tmp_path, look, message):
+    """``{{p }}`` prints trusted paragraphs; a hand-written call cannot smuggle XML in."""
+    encoded = base64.b64encode(look).decode()
+    path = make_template(
+        tmp_path / "t.docx", ["intro", f"{{{{ x|docgen_paragraphs('{encoded}') }}}}"]
+    )
     with pytest.raises(TemplateError) as caught:
         Template(path).render({"x": "text"})
-    assert str(caught.value).startswith(f"{path}: the rendered body is not valid Word XML (")
+    assert str(caught.value).startswith(
+        f"{path}, body paragraph 2: cannot print this value: {message}"
+    )
 
 
 def test_a_template_keeps_its_limits_across_processes(tmp_path):
@@ -402,3 +418,156 @@ def test_a_broken_tag_is_refused_before_it_can_swallow_paragraphs(tmp_path, para
     with pytest.raises(TemplateError) as caught:
         Template(path)
     assert str(caught.value).startswith(f"{path}, {expected}\n")
+
+
+# --------------------------------------------------------------------------- compiled = docxtpl
+
+
+def _fixture_documents():
+    cases = []
+    for name in ("indicator-3.2.yaml", "report-2550-r12.yaml", "report-2551-r6.yaml"):
+        report = load(FIXTURES / name)
+        cases += [pytest.param(report, i, id=f"{name}:{i.code}") for i in report.all_indicators]
+    return cases
+
+
+def _parts(payload: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        assert archive.testzip() is None
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("digits", ["arabic", "thai"])
+@pytest.mark.parametrize(("report", "indicator"), _fixture_documents())
+def test_compiled_template_gives_what_docxtpl_gives(report, indicator, digits):
+    context = indicator_context(report, indicator)
+    fast = _parts(api.load_template(digits=digits).render(context))
+    plain = _parts(render_with_docxtpl(api.DEFAULT_TEMPLATE, context, digits))
+    assert fast["word/document.xml"] == plain["word/document.xml"]
+    assert fast.keys() == plain.keys()
+    # the templates's other parts are the template's own, byte for byte
+    original = _parts(api.DEFAULT_TEMPLATE.read_bytes())
+    assert {n: d for n, d in fast.items() if n != "word/document.xml"} == {
+        n: d for n, d in original.items() if n != "word/document.xml"
+    }
+
+
+def test_same_data_gives_the_same_bytes(seed_report):
+    context = indicator_context(seed_report, seed_report.indicator)
+    template = api.load_template()
+    assert template.render(context) == template.render(context)
+
+
+def test_a_pickled_template_renders_what_it_was_compiled_from(tmp_path, seed_report):
+    path = tmp_path / "form.docx"
+    path.write_bytes(api.DEFAULT_TEMPLATE.read_bytes())
+    template = Template(path, digits="thai")
+    context = indicator_context(seed_report, seed_report.indicator)
+    expected = template.render(context)
+    make_template(path, ["edited while a batch runs"])
+    copy = pickle.loads(pickle.dumps(template))
+    assert copy.digits == "thai"
+    assert copy.render(context) == expected
+    out = tmp_path / "out.docx"
+    out.write_bytes(expected)
+    assert "๐.๒" in document_text(out)  # the weighted score 0.2 in Thai digits
+
+
+# Templates written for plain docxtpl, each with its data: docgen prints the same text.
+DOCXTPL_STYLE = {
+    "paragraph-loops": (
+        [
+            "Dear {{ name }},",
+            "{%p if items %}",
+            "You ordered {{ items|length }} items:",
+            "{%p for item in items %}",
+            "{{ loop.index }}. {{ item.title }} x {{ item.qty }}",
+            "{%p endfor %}",
+            "{%p endif %}",
+            "{% if vip %}Thank you, valued customer{% else %}Thank you{% endif %}.",
+        ],
+        None,
+        {
+            "name": "A & B <Co>",
+            "vip": True,
+            "items": [{"title": "paper", "qty": 3}, {"title": 'ink "black"', "qty": 1}],
+        },
+    ),
+    "row-loop": (
+        ["{{ title }}"],
+        [
+            ["Item", "Qty"],
+            ["{%tr for row in rows %}", ""],
+            ["{{ row.0 }}", "{{ row.1 }}"],
+            ["{%tr endfor %}", ""],
+            ["Total", "{{ rows|sum(attribute=1) }}"],
+        ],
+        {"title": "Stock", "rows": [["pens", 4], ["pads", 6], ["clips", 10]]},
+    ),
+    "column-loop-wider": (
+        ["Scores"],
+        [["Name", "{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]],
+        {"cols": ["Q1", "Q2", "Q3", "Q4", "Q5"]},
+    ),
+    "column-loop-narrower": (
+        ["Scores"],
+        [["Name", "{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]],
+        {"cols": ["Q1"]},
+    ),
+    "rich-run": (
+        ["Status: {{r status }} as of {{ day }}"],
+        None,
+        {"status": "approved", "day": "30 September"},
+    ),
+}
+
+
+def _docxtpl_style(tmp_path, case):
+    from docxtpl import DocxTemplate, RichText
+
+    paragraphs, table, data = DOCXTPL_STYLE[case]
+    path = make_template(tmp_path / f"{case}.docx", paragraphs, table)
+    if case == "rich-run":
+        data = {**data, "status": RichText(data["status"], bold=True)}
+    plain = DocxTemplate(str(path))
+    plain.render(data, autoescape=True)
+    plain.save(tmp_path / "docxtpl.docx")
+    (tmp_path / "docgen.docx").write_bytes(Template(path).render(data))
+    return [docx.Document(str(tmp_path / f"{n}.docx")) for n in ("docxtpl", "docgen")]
+
+
+def _content(document) -> list:
+    return [p.text for p in document.paragraphs] + [
+        [[cell.text for cell in row.cells] for row in table.rows] for table in document.tables
+    ]
+
+
+@pytest.mark.parametrize("case", sorted(DOCXTPL_STYLE))
+def test_a_docxtpl_template_prints_the_same_in_docgen(tmp_path, case):
+    plain, ours = _docxtpl_style(tmp_path, case)
+    assert _content(ours) == _content(plain)
+    assert "{" not in str(_content(ours))
+    if case == "rich-run":
+        assert [r.bold for r in ours.paragraphs[0].runs if r.text == "approved"] == [True]
+    if case.startswith("column-loop"):
+        grid = ours.tables[0]._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))
+        assert len(grid) == 1 + len(DOCXTPL_STYLE[case][2]["cols"])  # the grid was fixed
+
+
+def test_docxtpl_examples_print_what_was_asked(tmp_path):
+    _, ours = _docxtpl_style(tmp_path, "paragraph-loops")
+    assert [p.text for p in ours.paragraphs] == [
+        "Dear A & B <Co>,",
+        "You ordered 2 items:",
+        "1. paper x 3",
+        '2. ink "black" x 1',
+        "Thank you, valued customer.",
+    ]
+
+
+def test_the_sandbox_refuses_every_time_not_only_the_first(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["{{ items.append(4) }}{{ items|length }}"])
+    template = Template(path)
+    for _ in range(2):  # the sandbox keeps its decisions; a refusal stays a refusal
+        with pytest.raises(TemplateError, match="not allowed in a template"):
+            template.render({"items": [1, 2, 3]})

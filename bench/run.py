@@ -1,0 +1,339 @@
+"""Bulk generation benchmark: docgen against plain docxtpl and per-document LibreOffice.
+
+    python -m bench.run [--n 1000] [--memory-n 5000] [--jobs 2] [--no-pdf]
+
+One run generates N varied seed-like reports (bench/records.py) as JSON files
+and measures, on the same machine and data:
+
+(a) plain docxtpl: DocxTemplate(path), render, save for every document
+    (on a sample of the records: it is slow);
+(b) docgen in one process: the batch code with one process, template compiled once
+    (best of --repeat runs, as for (c));
+(c) docgen batch with --jobs worker processes (the same code `docgen batch` runs);
+    the wall time of the `docgen batch` command itself, Python start-up included,
+    is printed beside it;
+(d) PDF: one LibreOffice start per document (a warm profile, the same fonts) on a
+    small sample, against `docgen batch --pdf`, a chunk of documents per LibreOffice.
+
+Every variant loads the same JSON files, validates them, computes the scores and
+builds the same template context; only the way the .docx is made differs. Peak
+memory of (b) is measured in fresh processes at N and at --memory-n records.
+Results are printed and saved to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.records import write_records
+from docgen import api
+from docgen.batch import find_inputs, run_batch
+from docgen.context import indicator_context
+from docgen.data import load
+from docgen.filters import make_environment
+from docgen.template import DocxtplTemplate
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+TARGETS = {
+    "b_vs_a": 20.0,  # (b) at least 20x (a)
+    "c_vs_b": 1.8,  # (c) close to twice (b) with 2 jobs
+    "memory_growth": 0.10,  # peak memory of (b) at --memory-n within 10% of N
+    "pdf_vs_start": 8.0,  # batched PDF at least 8x one LibreOffice start per document
+}
+
+
+def sync() -> None:
+    """Flush what earlier steps wrote, so that no step pays for another's disk writes."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
+def timed(function, *args, **kwargs) -> tuple[float, Any]:
+    sync()
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - started, result
+
+
+# --------------------------------------------------------------------------- the variants
+
+
+def plain_docxtpl(files: list[Path], out: Path) -> int:
+    """(a) What a script with plain docxtpl does for each document."""
+    template = str(api.DEFAULT_TEMPLATE)
+    environment = make_environment("arabic")
+    count = 0
+    for file in files:
+        report = load(file)
+        for indicator, name in zip(report.all_indicators, api.output_names(report), strict=True):
+            document = DocxtplTemplate(template)
+            document.render(indicator_context(report, indicator), jinja_env=environment)
+            target = out / file.parent.name / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            document.save(target)
+            count += 1
+    return count
+
+
+def docgen_batch(folder: Path, out: Path, jobs: int, pdf: bool = False) -> int:
+    """(b), (c), (d): the batch code; the template compiled once, inside the timing."""
+    template = api.Template(api.DEFAULT_TEMPLATE)
+    found = find_inputs([folder])
+    result = run_batch(found, template, out, jobs=jobs, total=len(found), pdf=pdf)
+    if result.failed:
+        raise SystemExit(f"{result.failed} documents failed: {result.failures[:3]}")
+    return result.documents
+
+
+def docgen_command(folder: Path, out: Path, jobs: int) -> float:
+    """The `docgen batch` command's wall time, Python start-up included."""
+    command = [sys.executable, "-m", "docgen", "batch", str(folder), "-o", str(out)]
+    sync()
+    started = time.perf_counter()
+    subprocess.run([*command, "--jobs", str(jobs), "--quiet"], check=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def peak_memory(folder: Path, out: Path) -> dict[str, float]:
+    """(b) in a fresh process, for its peak resident memory."""
+    sync()
+    line = subprocess.run(
+        [sys.executable, "-m", "bench.peak_memory", str(folder), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(line)
+
+
+def pdf_one_start_each(documents: list[Path], out: Path) -> float:
+    """(d) baseline: one soffice process per document, seconds per document.
+
+    Fair to LibreOffice: the same fonts as docgen's, and a profile kept warm
+    across the runs (a first, untimed run creates it).
+    """
+    from docgen.fonts import prepare_pdf_fonts
+    from docgen.pdf import find_soffice
+
+    soffice, setup = find_soffice(), prepare_pdf_fonts()
+    profile = out / "profile"
+    env = {**os.environ, **setup.env}
+
+    def convert(document: Path) -> None:
+        subprocess.run(
+            [
+                str(soffice),
+                f"-env:UserInstallation={profile.resolve().as_uri()}",
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--norestore",
+                "--convert-to",
+                "pdf:writer_pdf_Export",
+                "--outdir",
+                str(out),
+                str(document),
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=300,
+        )
+
+    convert(documents[0])  # warm the profile
+    seconds, _ = timed(lambda: [convert(d) for d in documents])
+    return seconds / len(documents)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.1f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    info = {
+        "system": platform.platform(),
+        "cpu": cpu,
+        "cpus": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+    try:
+        from docgen.pdf import libreoffice_version
+
+        info["libreoffice"] = libreoffice_version()
+    except Exception:  # noqa: BLE001 - reported as missing
+        info["libreoffice"] = None
+    return info
+
+
+def row(label: str, documents: int, seconds: float, extra: str = "") -> str:
+    rate = documents / seconds
+    return f"{label:<44} {documents:>6} {seconds:>8.2f} {rate:>9.1f} {1000 / rate:>9.2f}  {extra}"
+
+
+def verdict(value: float, target: float, more_is_better: bool = True) -> str:
+    met = value >= target if more_is_better else value <= target
+    return "met" if met else "NOT met"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="records for (b) and (c)")
+    parser.add_argument("--plain-sample", type=int, default=300, help="records for (a)")
+    parser.add_argument("--memory-n", type=int, default=5000, help="records for the memory check")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for (c) and (d)")
+    parser.add_argument("--pdf-sample", type=int, default=6, help="documents for (d) baseline")
+    parser.add_argument("--pdf-docs", type=int, default=60, help="documents for (d) batched")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (b) and (c); best counts")
+    parser.add_argument("--no-pdf", action="store_true", help="skip (d)")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    try:
+        return run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
+    info = machine()
+    print(f"docgen bulk benchmark: {args.n} varied seed-like records (JSON), official form")
+    print(
+        f"machine: {info['cpu']}, {info['cpus']} CPUs, {info['memory']}; {info['system']}; "
+        f"Python {info['python']}; {info['libreoffice'] or 'no LibreOffice'}; "
+        f"load average {info['load_average']}"
+    )
+    records = work / "records"
+    big = work / "records-memory"
+    write_records(records, args.n)
+    write_records(big, args.memory_n)
+    files = sorted(records.rglob("*.json"))
+    sample = files[: args.plain_sample]
+
+    # (b) and (c) are quick: each is run --repeat times, alternating, and the best
+    # time counts, so that a moment of load from other processes does not decide.
+    # They run before (a), whose docxtpl objects would make every fork of (c) larger.
+    b_times, c_times = [], []
+    for round_ in range(args.repeat):
+        b_s, b_n = timed(docgen_batch, records, work / f"b{round_}", 1)
+        c_s, c_n = timed(docgen_batch, records, work / f"c{round_}", args.jobs)
+        b_times.append(b_s)
+        c_times.append(c_s)
+    b_s, c_s = min(b_times), min(c_times)
+    a_s, a_n = timed(plain_docxtpl, sample, work / "a")
+    cli_s = docgen_command(records, work / "cli", args.jobs)
+    memory_n = peak_memory(records, work / "m1")
+    memory_big = peak_memory(big, work / "m2")
+
+    a_ms, b_ms, c_ms = (1000 * s / n for s, n in ((a_s, a_n), (b_s, b_n), (c_s, c_n)))
+    growth = memory_big["peak_rss_mb"] / memory_n["peak_rss_mb"] - 1
+    print()
+    print(f"{'':<44} {'docs':>6} {'seconds':>8} {'docs/s':>9} {'ms/doc':>9}  ratio")
+    print(row("(a) plain docxtpl, per document", a_n, a_s, "1x"))
+    print(row("(b) docgen, one process", b_n, b_s, f"{a_ms / b_ms:.1f}x (a)"))
+    print(f"    (b) runs: {', '.join(f'{t:.2f}' for t in b_times)} s")
+    print(
+        row(
+            f"(c) docgen batch --jobs {args.jobs}",
+            c_n,
+            c_s,
+            f"{a_ms / c_ms:.1f}x (a), {b_ms / c_ms:.2f}x (b)",
+        )
+    )
+    print(f"    (c) runs: {', '.join(f'{t:.2f}' for t in c_times)} s")
+    print(
+        f"    the `docgen batch --jobs {args.jobs}` command, Python start-up included: "
+        f"{cli_s:.2f} s ({c_n / cli_s:.0f} docs/s, {b_s / cli_s:.2f}x (b))"
+    )
+    print(
+        f"peak memory of (b): {memory_n['peak_rss_mb']:.1f} MB at {memory_n['documents']} "
+        f"documents, {memory_big['peak_rss_mb']:.1f} MB at {memory_big['documents']} "
+        f"({growth:+.1%})"
+    )
+    results: dict[str, Any] = {
+        "machine": info,
+        "n": args.n,
+        "a": {"documents": a_n, "seconds": a_s, "ms_per_doc": a_ms},
+        "b": {"documents": b_n, "seconds": b_times, "ms_per_doc": b_ms, "vs_a": a_ms / b_ms},
+        "c": {"documents": c_n, "seconds": c_times, "ms_per_doc": c_ms, "vs_b": b_ms / c_ms},
+        "command_seconds": cli_s,
+        "memory": {"n": memory_n, "memory_n": memory_big, "growth": growth},
+    }
+    checks = [
+        ("(b) >= 20x (a)", a_ms / b_ms, TARGETS["b_vs_a"], True),
+        (f"(c) close to 2x (b) (>= {TARGETS['c_vs_b']}x)", b_ms / c_ms, TARGETS["c_vs_b"], True),
+        (
+            f"peak memory at {args.memory_n} within 10% of {args.n}",
+            abs(growth),
+            TARGETS["memory_growth"],
+            False,
+        ),
+    ]
+
+    if not args.no_pdf:
+        pdf_dir = work / "records-pdf"
+        write_records(pdf_dir, args.pdf_docs)
+        baseline_docs = sorted((work / "b0").rglob("*.docx"))[: args.pdf_sample]
+        start_each = pdf_one_start_each(baseline_docs, work / "d-each")
+        d_s, d_n = timed(docgen_batch, pdf_dir, work / "d", args.jobs, pdf=True)
+        batched = d_s / d_n
+        print(
+            f"(d) PDF, one LibreOffice start per document: {start_each:.2f} s/doc "
+            f"({len(baseline_docs)} documents)"
+        )
+        print(
+            f"    docgen batch --pdf --jobs {args.jobs}: {batched:.3f} s/doc ({d_n} documents, "
+            f".docx included): {start_each / batched:.1f}x"
+        )
+        results["pdf"] = {
+            "one_start_each_s_per_doc": start_each,
+            "batched_s_per_doc": batched,
+            "documents": d_n,
+            "ratio": start_each / batched,
+        }
+        checks.append(("batched PDF >= 8x one start per document", start_each / batched, 8.0, True))
+
+    print()
+    met = True
+    for label, value, target, more_is_better in checks:
+        state = verdict(value, target, more_is_better)
+        met &= state == "met"
+        print(f"target {label}: {value:.2f} -> {state}")
+    results["targets_met"] = met
+    results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"load average after: {results['load_average_after']}; saved bench/results/latest.json")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""A rendered body written as text gives the very bytes that parsing it would give."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from conftest import SEED_DATA
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from docgen import api
+from docgen.bodytext import balanced, prints_well_formed
+from docgen.context import indicator_context
+from docgen.data import load
+from docgen.filters import make_environment
+from docgen.template import DOCUMENT_PART, Template, _parsed_document, render_with_docxtpl
+
+SEED = load(SEED_DATA)
+PIECES = [
+    "",
+    " ",
+    "a < b & c > d",
+    '"quoted"',
+    "it's",
+    "\t",
+    "\n",
+    "line\r\nnext",
+    "<p>para</p>",
+    "<ul><li>one</li><li><b>two</b></li></ul>",
+    "1. first\n2. second",
+    "</w:t><w:t>",
+    "]]>",
+    "ผลการดำเนินงาน",
+    "๑๒๓",
+    "\x01",
+    "&nbsp;&amp;",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
+
+
+def _document(template: Template, report) -> tuple[bytes | None, bytes]:
+    """(the text path's document.xml or None, the parse path's) for one indicator."""
+    part = template._parts[DOCUMENT_PART]
+    xml = template.render_part_xml(DOCUMENT_PART, indicator_context(report, report.indicator))
+    return part.text.document(xml), _parsed_document(part, xml)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=texts.filter(str.strip),
+    phone=st.one_of(st.none(), texts),
+    description=texts,
+    detail=texts,
+    obstacles=texts,
+    evidence=st.lists(texts, max_size=3),
+    done=st.integers(0, 5),
+)
+def test_text_path_gives_the_bytes_parsing_gives(
+    name, phone, description, detail, obstacles, evidence, done
+):
+    steps = [{"step": n, "done": n <= done, "detail": detail} for n in range(1, 6)]
+    indicator = SEED.indicator.model_validate(
+        {
+            **SEED.indicator.model_dump(),
+            "name": name,
+            "supervisor_phone": phone,
+            "description": description,
+            "obstacles": obstacles,
+            "evidence": evidence,
+            "result": {"steps": steps},
+            "expected_score": None,
+        }
+    )
+    report = SEED.model_copy(update={"indicator": indicator})
+    as_text, parsed = _document(api.load_template(), report)
+    if as_text is not None:
+        assert as_text == parsed
+
+
+def test_the_seed_takes_the_text_path():
+    as_text, parsed = _document(api.load_template(), SEED)
+    assert as_text is not None and as_text == parsed
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        ("<w:p><w:r><w:t>a</w:t></w:r></w:p>", True),
+        ("<w:p/><w:p><!-- <w:r> --></w:p>", True),
+        ("</w:t></w:r></w:p><w:p><w:r><w:t>", False),
+        ("<w:tc><w:p>", False),
+        ("<w:p></w:r>", False),
+    ],
+)
+def test_balanced_xml(xml, expected):
+    assert balanced(xml) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<w:p>{% if x %}<w:r><w:t>{{ x }}</w:t></w:r>{% endif %}</w:p>", True),
+        (
+            "<w:p>{% for r in rows %}<w:r><w:t>{{ r }}</w:t></w:r>{% else %}<w:r/>{% endfor %}</w:p>",
+            True,
+        ),
+        (
+            "<w:p><w:r><w:t>{% if x %}a</w:t></w:r></w:p><w:p><w:r><w:t>{% endif %}b</w:t></w:r></w:p>",
+            False,
+        ),
+        ("<w:p><w:r><w:t>{{ x|safe }}</w:t></w:r></w:p>", False),
+        ("<w:p>{% macro m() %}<w:r/>{% endmacro %}{{ m() }}</w:p>", False),
+    ],
+    ids=["if", "for-else", "if-across-paragraphs", "safe", "macro"],
+)
+def test_which_templates_always_print_well_formed_xml(source, expected):
+    assert prints_well_formed(make_environment("arabic"), source) is expected
+
+
+def test_a_block_across_paragraphs_takes_the_parse_path_and_still_equals_docxtpl(tmp_path):
+    path = tmp_path / "across.docx"
+    document = docx.Document()
+    for text in ["before {% if show %}one", "two", "three{% endif %} after"]:
+        document.add_paragraph(text)
+    document.save(path)
+    template = Template(path)
+    assert template._parts[DOCUMENT_PART].text is None  # never trusted as text
+    for show in (True, False):
+        ours = zipfile.ZipFile(io.BytesIO(template.render({"show": show})))
+        plain = zipfile.ZipFile(io.BytesIO(render_with_docxtpl(path, {"show": show})))
+        assert ours.read(DOCUMENT_PART) == plain.read(DOCUMENT_PART)
