@@ -40,7 +40,7 @@ from .api import output_names
 from .context import indicator_context
 from .errors import DataError, DocgenError, TemplateError, UsageError
 from .filters import format_score
-from .output import TEMP_PREFIX, atomic_move, atomic_write_bytes
+from .output import atomic_move, atomic_write_bytes, clean_stale_temp_files, temp_name
 from .progress import NoProgress, Progress
 from .scoring import score_indicator
 from .template import Template
@@ -702,7 +702,7 @@ def _convert_pdfs(
         if stop.is_set():
             return []
         sources = [settings.out_dir / o.outputs["docx"] for o in chunk]
-        staging = settings.out_dir / f"{TEMP_PREFIX}pdf-{number}"
+        staging = settings.out_dir / temp_name(f"pdf-{number}")
         try:
             (staging / "in").mkdir(parents=True)
             numbered = [
@@ -764,13 +764,9 @@ def _link(source: Path, link: Path) -> Path:
 
 
 def _clean_temp_files(out_dir: Path) -> None:
-    """Temporary files (and PDF folders) a killed run left anywhere in the output folder."""
-    for stale in list(out_dir.rglob(TEMP_PREFIX + "*")):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    """Temporary files (and PDF folders) a killed run left anywhere in the output folder;
+    those of a run still writing into it are kept."""
+    clean_stale_temp_files(out_dir, recursive=True)
 
 
 def run_batch(
