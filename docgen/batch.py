@@ -40,6 +40,7 @@ from .api import output_names
 from .context import indicator_context
 from .errors import DataError, DocgenError, TemplateError, UsageError
 from .filters import format_score
+from .limits import Limits
 from .output import atomic_move, atomic_write_bytes, clean_stale_temp_files, temp_name
 from .progress import NoProgress, Progress
 from .scoring import score_indicator
@@ -225,10 +226,10 @@ def _failure(record: Record, error: dict[str, Any]) -> Outcome:
     return Outcome(record.index, 0, record.input, record.line, None, FAILED, error=error)
 
 
-def _load(record: Record):
+def _load(record: Record, limits: Limits):
     if record.text is not None:
-        return data_module.loads(record.text, "json", record.name)
-    return data_module.load(record.input)
+        return data_module.loads(record.text, "json", record.name, limits)
+    return data_module.load(record.input, limits)
 
 
 def _mtime_ns(path: Path) -> int | None:
@@ -249,7 +250,7 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
     Never raises for a problem of the record: it becomes a failed outcome.
     """
     try:
-        report = _load(record)
+        report = _load(record, settings.template.limits)  # the limits travel with the template
         names = output_names(report)
     except DataError as exc:
         return [_failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]

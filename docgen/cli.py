@@ -227,6 +227,7 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
     help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but an error that stops the run.")
+@limit_options
 def batch(
     inputs: tuple[str, ...],
     out_dir: Path,
@@ -238,6 +239,7 @@ def batch(
     pdf_timeout: float,
     font_dir: Path | None,
     quiet: bool,
+    limits: Limits,
 ) -> None:
     """Render many reports at once: data files, folders of them (searched with
     their subfolders, which the output keeps), or JSON lines on standard input
@@ -267,7 +269,7 @@ def batch(
         if batching.STDIN in inputs:
             lines = batching.read_json_lines(sys.stdin, first_index=len(found))
             records, total = itertools.chain(found, lines), None
-        compiled = api.load_template(template, digits)
+        compiled = api.load_template(template, digits, limits)
         with batching.stop_on_signals(stop) as received:
             result = batching.run_batch(
                 records,

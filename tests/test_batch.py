@@ -532,3 +532,15 @@ def test_a_batch_killed_while_replacing_its_manifest_keeps_the_old_one(tmp_path)
     assert run(*map(str, records), "-o", str(out)).exit_code == 0
     assert leftovers(out) == []
     assert manifest_of(out)["status"] == "complete"
+
+
+def test_limits_reach_the_workers(tmp_path):
+    out = tmp_path / "out"
+    records = write_records(tmp_path / "in", 2)
+    result = run(*map(str, records), "-o", str(out), "--jobs", "2", "--max-value-bytes", "100")
+    assert result.exit_code == 1, result.output
+    errors = [d["error"]["message"] for d in manifest_of(out)["documents"]]
+    assert errors == [
+        f"{path}: report.organization: the value is 137 bytes long, over the limit of 100 bytes"
+        for path in records
+    ]
