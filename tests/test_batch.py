@@ -203,11 +203,14 @@ def test_a_stopped_batch_leaves_whole_files_and_resume_completes_it(tmp_path, si
             assert archive.testzip() is None
     manifest = manifest_of(out)
     assert manifest["status"] == "interrupted"
-    recorded = sorted(d["outputs"]["docx"] for d in manifest["documents"])
+    recorded = sorted(d["outputs"]["docx"] for d in manifest["documents"] if d["outputs"])
     if whole_group and signum == signal.SIGTERM:  # workers end at once: what they wrote
         assert set(recorded) <= {p.name for p in finished}  # but did not report is not listed
+        unfinished = [d for d in manifest["documents"] if d["status"] != "written"]
+        assert all("stopped unexpectedly" in d["error"]["message"] for d in unfinished)
     else:  # workers finish what they started, and it is recorded
         assert recorded == [p.name for p in finished]
+        assert {d["status"] for d in manifest["documents"]} == {"written"}
     stamps = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in finished}
 
     resumed = subprocess.run(
@@ -216,8 +219,12 @@ def test_a_stopped_batch_leaves_whole_files_and_resume_completes_it(tmp_path, si
     assert resumed.returncode == 0, resumed.stderr
     manifest = manifest_of(out)
     assert manifest["status"] == "complete"
-    assert manifest["counts"]["skipped"] == len(finished)
-    assert manifest["counts"]["written"] == 60 - len(finished)
+    assert manifest["counts"] == {
+        "documents": 60,
+        "written": 60 - len(finished),
+        "skipped": len(finished),
+        "failed": 0,
+    }
     assert len(list(out.glob("*.docx"))) == 60
     for name, stamp in stamps.items():  # finished ones were not rendered again
         path = out / name
