@@ -25,7 +25,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from . import thai
-from .richtext import W_NS, RichText, escape_text, text_paragraph, to_wordml, xml_safe
+from .richtext import W_NS, RichText, escape_markup, text_paragraph, to_wordml, xml_safe
 from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
 from .scoring import display_round, format_compact
 
@@ -163,7 +163,9 @@ def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
         text = transform(xml_safe(_to_text(value)))
         # docxtpl turns each newline and tab into a few dozen characters of XML.
         emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
-        return Markup(escape_text(text))
+        if "{_" in text or "_}" in text:  # docxtpl would read these as its escapes
+            return escape_markup(text)
+        return text  # escaped by the environment's autoescape
 
     return finalize
 

@@ -27,7 +27,7 @@ class Limits:
     template_bytes: int = 50 * MB  # a .docx, and everything in it once unpacked
     template_parts: int = 2_000  # files inside a .docx
     render_seconds: float = 30.0  # rendering one document
-    render_steps: int = 10_000_000  # loop turns, calls, lookups and operators per document
+    render_steps: int = 10_000_000  # loop turns, calls, operators, filters, printed values
     output_chars: int = 20_000_000  # text a template produces for one document
     call_depth: int = 50  # macros calling macros
 

@@ -469,21 +469,34 @@ def paragraph_properties(base: str, level: int, list_item: bool) -> str:
 _DOCXTPL_ESCAPE = re.compile(r"(?<=\{)_(?=[{%])|(?<=[}%])_(?=\})")
 
 
-def escape_text(text: str, quote: bool = True) -> str:
-    """Text as XML character data that no later step of rendering changes.
+def escape_text(text: str) -> str:
+    """Text as XML character data that no later step of rendering changes
+    (docxtpl reads ``{_{`` in a document as its escape for ``{{``).
 
-    With `quote`, quotes too, as Jinja's autoescape writes them (a tag may sit in
-    an attribute); element text written by docgen itself leaves them as lxml does.
-
-    >>> escape_text('a < b & {_{ c }_} "q"'), escape_text('"q"', quote=False)
-    ('a &lt; b &amp; {&#95;{ c }&#95;} &#34;q&#34;', '"q"')
+    >>> escape_text('a < b & {_{ c }_} "q"')
+    'a &lt; b &amp; {&#95;{ c }&#95;} "q"'
     """
-    escaped = str(markupsafe.escape(text)) if quote else html.escape(text, quote=False)
-    return _DOCXTPL_ESCAPE.sub("&#95;", escaped)
+    escaped = html.escape(text, quote=False)
+    if "{_" in escaped or "_}" in escaped:
+        return _DOCXTPL_ESCAPE.sub("&#95;", escaped)
+    return escaped
+
+
+def escape_markup(text: str) -> markupsafe.Markup:
+    """A printed value, escaped as Jinja's autoescape does it (quotes too, for a tag
+    in an attribute), and safe from docxtpl's escapes like `escape_text`.
+
+    >>> str(escape_markup('{_{ "q" }'))
+    '{&#95;{ &#34;q&#34; }'
+    """
+    escaped = markupsafe.escape(text)
+    if "{_" in escaped or "_}" in escaped:
+        return markupsafe.Markup(_DOCXTPL_ESCAPE.sub("&#95;", escaped))
+    return escaped
 
 
 def _text_run(rpr: str, text: str) -> str:
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text, quote=False)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
 
 
 def to_wordml(

@@ -3,8 +3,9 @@
 Jinja's `ImmutableSandboxedEnvironment` already refuses private attributes
 (``__class__``, ``__globals__``) and the mutation of lists and dicts. But a
 template runs in this process, and Jinja has no time limit, so docgen meters
-it: every loop turn, call, attribute lookup, intercepted operator, filter and
-printed value takes a step from the `Budget` of the document being rendered.
+it: every loop turn, call, intercepted operator, filter and printed value
+takes a step from the `Budget` of the document being rendered (attribute
+lookups between two steps are bounded by the template's size).
 The budget stops the render when it runs out of steps or time (the clock is
 read every few hundred steps), when the output grows past its limit, or when
 macros nest too deeply. Operations whose result size is known before they run
@@ -23,6 +24,7 @@ import contextvars
 import math
 import re
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import update_wrapper, wraps
@@ -66,6 +68,7 @@ SIZE_ARGUMENT_FILTERS = frozenset(
 LOOP_FILTER = "docgen_loop"
 _CLOCK_EVERY = 128
 _CONTAINERS = (list, tuple, dict, set, frozenset)
+_SIZED = (str, bytes, list, tuple, dict)
 
 
 class LimitExceeded(Exception):
@@ -95,7 +98,7 @@ class Budget:
         if self.steps > self.limits.render_steps:
             raise LimitExceeded(
                 f"the template took more than {self.limits.render_steps} steps "
-                "(loop turns, calls, lookups) for one document",
+                "(loop turns, calls, filters, printed values) for one document",
                 "look for loops nested too deeply or a macro that calls itself",
             )
         self._until_clock -= 1
@@ -153,11 +156,13 @@ def _step() -> Limits:
 
 
 def emit(chars: int) -> None:
-    """Count printed characters against the current document's output limit."""
+    """Count a printed value (one step) and its characters against the current document."""
     budget = _BUDGET.get()
     if budget is not None:
         budget.step()
-        budget.emit(chars)
+        budget.output += chars
+        if budget.output > budget.limits.output_chars:
+            raise _output_too_large(budget.limits)
 
 
 def ensure_room(chars: int) -> None:
@@ -185,10 +190,12 @@ def _too_big(what: str, size: float, limits: Limits) -> LimitExceeded:
     )
 
 
-def _check_size(value: Any, what: str, limits: Limits) -> Any:
-    if isinstance(value, str | bytes | list | tuple | dict) and len(value) > limits.output_chars:
+def _check_size(value: Any, limits: Limits, what: str, detail: Any = None) -> Any:
+    """`value`, refused when longer than the output limit. The message is
+    ``what.format(detail)``, built only then: this runs at every lookup."""
+    if isinstance(value, _SIZED) and len(value) > limits.output_chars:
         raise LimitExceeded(
-            f"{what} gives a value of {len(value)} characters or items; "
+            f"{what.format(detail)} gives a value of {len(value)} characters or items; "
             f"the limit is {limits.output_chars}"
         )
     return value
@@ -357,56 +364,89 @@ def _method_size(owner: Any, name: str, args: tuple, kwargs: dict) -> float:
     return 0
 
 
-def _filter_size(name: str, value: Any, args: tuple, kwargs: dict) -> float:
-    """The size a built-in filter's result will have, where it can grow past its input."""
-    if name == "center":
-        width = args[0] if args else kwargs.get("width", 80)
-        return width if isinstance(width, int) else 0
-    if name == "indent":
-        width = args[0] if args else kwargs.get("width", 4)
-        prefix = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
-        return _lines_size(value, prefix)
-    if name == "replace" and len(args) >= 2:
-        count = args[2] if len(args) > 2 else kwargs.get("count")
-        return _replace_size(
-            value if isinstance(value, str) else bounded_text(value), *args[:2], count
-        )
-    if name == "wordwrap" and isinstance(value, str):
-        width = args[0] if args else kwargs.get("width", 79)
-        wrap = args[2] if len(args) > 2 else kwargs.get("wrapstring") or "\n"
-        lines = len(value) // max(width if isinstance(width, int) else 1, 1) + 1
-        return _lines_size(value, 0) + lines * len(str(wrap))
-    if name == "join":
-        separator = args[0] if args else kwargs.get("d", "")
-        return _join_size(str(separator), value)
-    if name == "string":
-        return len(bounded_text(value))
-    if name == "format" and isinstance(value, str):
+def _center_size(value: Any, args: tuple, kwargs: dict) -> float:
+    width = args[0] if args else kwargs.get("width", 80)
+    return width if isinstance(width, int) else 0
+
+
+def _indent_size(value: Any, args: tuple, kwargs: dict) -> float:
+    width = args[0] if args else kwargs.get("width", 4)
+    prefix = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+    return _lines_size(value, prefix)
+
+
+def _replace_filter_size(value: Any, args: tuple, kwargs: dict) -> float:
+    if len(args) < 2:
+        return 0
+    count = args[2] if len(args) > 2 else kwargs.get("count")
+    text = value if isinstance(value, str) else bounded_text(value)
+    return _replace_size(text, *args[:2], count)
+
+
+def _wordwrap_size(value: Any, args: tuple, kwargs: dict) -> float:
+    if not isinstance(value, str):
+        return 0
+    width = args[0] if args else kwargs.get("width", 79)
+    wrap = args[2] if len(args) > 2 else kwargs.get("wrapstring") or "\n"
+    lines = len(value) // max(width if isinstance(width, int) else 1, 1) + 1
+    return _lines_size(value, 0) + lines * len(str(wrap))
+
+
+def _join_filter_size(value: Any, args: tuple, kwargs: dict) -> float:
+    return _join_size(str(args[0] if args else kwargs.get("d", "")), value)
+
+
+def _string_size(value: Any, args: tuple, kwargs: dict) -> float:
+    return len(bounded_text(value))
+
+
+def _format_size(value: Any, args: tuple, kwargs: dict) -> float:
+    if isinstance(value, str):
         _check_printf(value, kwargs or args)
-    if name == "sum":
-        start = args[1] if len(args) > 1 else kwargs.get("start", 0)
-        if not isinstance(start, int | float | Decimal):
-            raise LimitExceeded("the sum filter adds numbers; start must be a number")
     return 0
+
+
+def _sum_size(value: Any, args: tuple, kwargs: dict) -> float:
+    start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if not isinstance(start, int | float | Decimal):
+        raise LimitExceeded("the sum filter adds numbers; start must be a number")
+    return 0
+
+
+#: The size a built-in filter's result will have, for filters that can grow past their
+#: input (or refuse what would): (value, positional arguments, keyword arguments) -> size.
+_FILTER_SIZES: dict[str, Callable[[Any, tuple, dict], float]] = {
+    "center": _center_size,
+    "indent": _indent_size,
+    "replace": _replace_filter_size,
+    "wordwrap": _wordwrap_size,
+    "join": _join_filter_size,
+    "string": _string_size,
+    "format": _format_size,
+    "sum": _sum_size,
+}
 
 
 def _meter_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that takes a step, refuses sizes over the limits, and checks its result."""
     passes_first = getattr(function, "jinja_pass_arg", None) is not None
+    label = f"the {name} filter"
+    sizes_arguments = name in SIZE_ARGUMENT_FILTERS
+    estimate = _FILTER_SIZES.get(name)
 
     @wraps(function)
     def metered_filter(*args: Any, **kwargs: Any) -> Any:
         limits = _step()
         value, rest = (args[1], args[2:]) if passes_first else (args[0], args[1:])
-        _check_number(f"the {name} filter", value)
+        _check_number(label, value)
         for argument in (*rest, *kwargs.values()):
-            _check_number(f"the {name} filter", argument)
-            if name in SIZE_ARGUMENT_FILTERS:
-                _check_argument(f"the {name} filter", argument)
-        size = _filter_size(name, value, rest, kwargs)
+            _check_number(label, argument)
+            if sizes_arguments:
+                _check_argument(label, argument)
+        size = estimate(value, rest, kwargs) if estimate is not None else 0
         if size > limits.output_chars:
-            raise _too_big(f"the {name} filter", size, limits)
-        return _check_size(function(*args, **kwargs), f"the {name} filter", limits)
+            raise _too_big(label, size, limits)
+        return _check_size(function(*args, **kwargs), limits, label)
 
     return metered_filter
 
@@ -522,13 +562,14 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
 
+    # Lookups take no step: without a loop turn or a call between them, their
+    # number is bounded by the template's size. What they read is checked,
+    # because text a template doubles in a namespace grows without a call.
     def getattr(self, obj: Any, attribute: str) -> Any:
-        limits = _step()
-        return _check_size(super().getattr(obj, attribute), f"reading {attribute!r}", limits)
+        return _check_size(super().getattr(obj, attribute), _limits(), "reading {!r}", attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        limits = _step()
-        return _check_size(super().getitem(obj, argument), f"reading [{argument!r}]", limits)
+        return _check_size(super().getitem(obj, argument), _limits(), "reading [{!r}]", argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         budget = _BUDGET.get()
@@ -550,20 +591,23 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
         finally:
             if budget is not None:
                 budget.depth -= 1
-        return _check_size(result, f"{name or 'the call'}()", limits)
+        return _check_size(result, limits, "{}()", name or "the call")
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         limits = _step()
         _check_operands(operator, left, right, limits)
         result = super().call_binop(context, operator, left, right)
-        return _check_size(result, f"the {operator!r} operator", limits)
+        return _check_size(result, limits, "the {!r} operator", operator)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` through a formatter that checks widths (Jinja's, plus checks)."""
-        wrapped = super().wrap_str_format(value)
-        if wrapped is None:
+        if not isinstance(value, types.MethodType | types.BuiltinMethodType):
+            return None
+        if value.__name__ not in ("format", "format_map"):
             return None
         text = value.__self__
+        if not isinstance(text, str):
+            return None
         formatter = (
             _EscapeFormatter(self, escape=text.escape)
             if isinstance(text, Markup)

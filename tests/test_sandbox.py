@@ -62,7 +62,7 @@ HOSTILE = [
         ENDLESS,
         SMALL,
         TemplateLimitError,
-        "limit exceeded: the template took more than 10000 steps (loop turns, calls, lookups) "
+        "limit exceeded: the template took more than 10000 steps (loop turns, calls, filters, printed values) "
         "for one document",
     ),
     (
@@ -70,7 +70,7 @@ HOSTILE = [
         "{% for a in range(200) %}{% for b in '" + "x" * 50 + "' %}{% endfor %}{% endfor %}",
         SMALL,
         TemplateLimitError,
-        "limit exceeded: the template took more than 10000 steps (loop turns, calls, lookups) "
+        "limit exceeded: the template took more than 10000 steps (loop turns, calls, filters, printed values) "
         "for one document",
     ),
     (
