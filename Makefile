@@ -38,6 +38,10 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(PY) -m pytest -n 2 -q
 
+# Thousands of random data values through the whole pipeline (tests/test_fuzz.py).
+fuzz: $(STAMP)
+	DOCGEN_FUZZ=1 $(PY) -m pytest tests/test_fuzz.py -n 2 -q -p no:cacheprovider
+
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)
 

@@ -13,8 +13,9 @@ from typing import Any
 from . import data as data_module
 from .context import indicator_context, summary_context
 from .errors import DataError, OutputError, Problem
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Indicator, Report
-from .output import atomic_write_bytes, clean_stale_temp_files, document_name
+from .output import atomic_write_bytes, document_name, output_path, prepare_out_dir
 from .scoring import ReportScore, Score, score_indicator, score_report
 from .template import Template
 
@@ -61,32 +62,41 @@ class RenderedReport:
 
 
 @lru_cache(maxsize=16)
-def _cached_template(path: str, mtime_ns: int, digits: str) -> Template:
-    return Template(path, digits=digits)
+def _cached_template(path: str, mtime_ns: int, digits: str, limits: Limits) -> Template:
+    return Template(path, digits=digits, limits=limits)
 
 
-def load_template(path: str | Path | None = None, digits: str = "arabic") -> Template:
-    """A compiled template, reused while the file is unchanged (compile once, render many)."""
+def load_template(
+    path: str | Path | None = None, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
+) -> Template:
+    """A compiled template, reused while the file is unchanged (compile once, render many).
+
+    `limits` bound the package and every render of the template (`docgen.limits`).
+    """
     path = Path(path) if path is not None else DEFAULT_TEMPLATE
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         mtime = -1  # Template() reports the missing file with its name
-    return _cached_template(str(path), mtime, digits)
+    return _cached_template(str(path), mtime, digits, limits)
 
 
-def load_summary_template(path: str | Path | None = None, digits: str = "arabic") -> Template:
+def load_summary_template(
+    path: str | Path | None = None, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
+) -> Template:
     """The compiled summary template (`templates/kpi_summary.docx` unless `path` is given)."""
-    return load_template(path if path is not None else SUMMARY_TEMPLATE, digits)
+    return load_template(path if path is not None else SUMMARY_TEMPLATE, digits, limits)
 
 
-def load_report(source: str | Path | Report | dict[str, Any]) -> Report:
+def load_report(
+    source: str | Path | Report | dict[str, Any], limits: Limits = DEFAULT_LIMITS
+) -> Report:
     """Accept a data file path, an already validated `Report`, or parsed data."""
     if isinstance(source, Report):
         return source
     if isinstance(source, dict):
-        return data_module.validate(source)
-    return data_module.load(source)
+        return data_module.validate(source, limits=limits)
+    return data_module.load(source, limits)
 
 
 def summary_name(report: Report, suffix: str = ".docx") -> str:
@@ -103,10 +113,11 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
     names: list[str] = []
     problems: list[Problem] = []
     single = report.indicator is not None
-    reserved = summary_name(report, suffix).lower() if summary else None
+    # Compared as a case-insensitive file system (Windows, macOS) would.
+    reserved = summary_name(report, suffix).casefold() if summary else None
     for index, indicator in enumerate(report.all_indicators):
         name = document_name(info.fiscal_year, info.round, indicator.code, suffix)
-        if name.lower() == reserved:
+        if name.casefold() == reserved:
             path = "indicator.code" if single else f"indicators[{index}].code"
             problems.append(
                 Problem(
@@ -115,8 +126,8 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
                     "report summary; give the indicator another code",
                 )
             )
-        elif name.lower() in (n.lower() for n in names):
-            first = [n.lower() for n in names].index(name.lower())
+        elif name.casefold() in (n.casefold() for n in names):
+            first = [n.casefold() for n in names].index(name.casefold())
             path = "indicator.code" if single else f"indicators[{index}].code"
             problems.append(
                 Problem(
@@ -164,23 +175,27 @@ def render_report(
     digits: str = "arabic",
     pdf: bool = False,
     font_dir: str | Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RenderedReport:
     """Render every indicator of a data file into `out_dir`, and the summary if asked.
 
     Nothing is written unless the data is valid and every document renders:
     documents are rendered in memory first, then written atomically. The weights
     warning is given whenever a composite is meaningful: with a summary, or for
-    an `indicators:` list.
+    an `indicators:` list. `limits` bound the data, the templates and each
+    document's render (a template given compiled keeps its own).
     """
     source = data if isinstance(data, str | Path) else None
-    report = load_report(data)
-    compiled = template if isinstance(template, Template) else load_template(template, digits)
+    report = load_report(data, limits)
+    compiled = (
+        template if isinstance(template, Template) else load_template(template, digits, limits)
+    )
     compiled_summary = None
     if summary:
         compiled_summary = (
             summary_template
             if isinstance(summary_template, Template)
-            else load_summary_template(summary_template, digits)
+            else load_summary_template(summary_template, digits, limits)
         )
     try:
         names = output_names(report, summary=summary)
@@ -195,18 +210,18 @@ def render_report(
         render_summary(report, compiled_summary, report_score) if compiled_summary else None
     )
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clean_stale_temp_files(out_dir)
+    out_dir = prepare_out_dir(out_dir)
     documents = [
-        RenderedDocument(indicator.code, atomic_write_bytes(out_dir / name, payload), score)
+        RenderedDocument(
+            indicator.code, atomic_write_bytes(output_path(out_dir, name), payload), score
+        )
         for indicator, score, name, payload in zip(
             report.all_indicators, report_score.scores, names, payloads, strict=True
         )
     ]
     summary_doc = None
     if summary_payload is not None:
-        path = atomic_write_bytes(out_dir / summary_name(report), summary_payload)
+        path = atomic_write_bytes(output_path(out_dir, summary_name(report)), summary_payload)
         summary_doc = RenderedSummary(path, report_score)
     if pdf:
         documents, summary_doc = _convert(documents, summary_doc, out_dir, font_dir)
@@ -254,13 +269,14 @@ def render(
     digits: str = "arabic",
     pdf: bool = False,
     font_dir: str | Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[RenderedDocument]:
     """Render every indicator of a data file into `out_dir`; return what was written.
 
     The per-indicator part of `render_report`, kept for callers that want only the list.
     """
     return render_report(
-        data, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir
+        data, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir, limits=limits
     ).documents
 
 

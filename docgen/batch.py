@@ -40,7 +40,8 @@ from .api import output_names
 from .context import indicator_context
 from .errors import DataError, DocgenError, TemplateError, UsageError
 from .filters import format_score
-from .output import TEMP_PREFIX, atomic_move, atomic_write_bytes
+from .limits import Limits
+from .output import atomic_move, atomic_write_bytes, clean_stale_temp_files, temp_name
 from .progress import NoProgress, Progress
 from .scoring import score_indicator
 from .template import Template
@@ -225,10 +226,10 @@ def _failure(record: Record, error: dict[str, Any]) -> Outcome:
     return Outcome(record.index, 0, record.input, record.line, None, FAILED, error=error)
 
 
-def _load(record: Record):
+def _load(record: Record, limits: Limits):
     if record.text is not None:
-        return data_module.loads(record.text, "json", record.name)
-    return data_module.load(record.input)
+        return data_module.loads(record.text, "json", record.name, limits)
+    return data_module.load(record.input, limits)
 
 
 def _mtime_ns(path: Path) -> int | None:
@@ -249,7 +250,7 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
     Never raises for a problem of the record: it becomes a failed outcome.
     """
     try:
-        report = _load(record)
+        report = _load(record, settings.template.limits)  # the limits travel with the template
         names = output_names(report)
     except DataError as exc:
         return [_failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]
@@ -702,7 +703,7 @@ def _convert_pdfs(
         if stop.is_set():
             return []
         sources = [settings.out_dir / o.outputs["docx"] for o in chunk]
-        staging = settings.out_dir / f"{TEMP_PREFIX}pdf-{number}"
+        staging = settings.out_dir / temp_name(f"pdf-{number}")
         try:
             (staging / "in").mkdir(parents=True)
             numbered = [
@@ -764,13 +765,9 @@ def _link(source: Path, link: Path) -> Path:
 
 
 def _clean_temp_files(out_dir: Path) -> None:
-    """Temporary files (and PDF folders) a killed run left anywhere in the output folder."""
-    for stale in list(out_dir.rglob(TEMP_PREFIX + "*")):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    """Temporary files (and PDF folders) a killed run left anywhere in the output folder;
+    those of a run still writing into it are kept."""
+    clean_stale_temp_files(out_dir, recursive=True)
 
 
 def run_batch(

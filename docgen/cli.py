@@ -8,20 +8,55 @@ could run; an interrupted batch exits with 128 + the signal (130 for Ctrl-C).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 import json
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__, api
 from .errors import DataError, DocgenError
 from .filters import DIGIT_STYLES, format_score
+from .limits import DEFAULT_LIMITS, Limits
 from .output import atomic_write_bytes
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--time-limit and --max-value-bytes, passed to the command as one `limits` argument."""
+
+    @functools.wraps(command)
+    def with_limits(
+        *args: Any, render_seconds: float | None, value_bytes: int | None, **kwargs: Any
+    ) -> Any:
+        given = {"render_seconds": render_seconds, "value_bytes": value_bytes}
+        limits = dataclasses.replace(
+            DEFAULT_LIMITS, **{k: v for k, v in given.items() if v is not None}
+        )
+        return command(*args, limits=limits, **kwargs)
+
+    with_limits = click.option(
+        "--max-value-bytes",
+        "value_bytes",
+        type=click.IntRange(min=1),
+        metavar="BYTES",
+        help=f"Refuse a data value longer than this [default: {DEFAULT_LIMITS.value_bytes}].",
+    )(with_limits)
+    return click.option(
+        "--time-limit",
+        "render_seconds",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        help="Stop a template that renders one document longer than this many seconds "
+        f"[default: {DEFAULT_LIMITS.render_seconds:g}].",
+    )(with_limits)
 
 
 def _fail(exc: DocgenError) -> None:
@@ -86,6 +121,7 @@ def main() -> None:
     help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
+@limit_options
 def render(
     data_file: Path,
     out_dir: Path,
@@ -96,6 +132,7 @@ def render(
     summary_template: Path | None,
     font_dir: Path | None,
     verbose: bool,
+    limits: Limits,
 ) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
     round and code (e.g. 2550-r12-3.2.docx); with --summary, also the report
@@ -114,6 +151,7 @@ def render(
             digits=digits,
             pdf=pdf,
             font_dir=font_dir,
+            limits=limits,
         )
     except DocgenError as exc:
         _fail(exc)
@@ -189,6 +227,7 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
     help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but an error that stops the run.")
+@limit_options
 def batch(
     inputs: tuple[str, ...],
     out_dir: Path,
@@ -200,6 +239,7 @@ def batch(
     pdf_timeout: float,
     font_dir: Path | None,
     quiet: bool,
+    limits: Limits,
 ) -> None:
     """Render many reports at once: data files, folders of them (searched with
     their subfolders, which the output keeps), or JSON lines on standard input
@@ -229,7 +269,7 @@ def batch(
         if batching.STDIN in inputs:
             lines = batching.read_json_lines(sys.stdin, first_index=len(found))
             records, total = itertools.chain(found, lines), None
-        compiled = api.load_template(template, digits)
+        compiled = api.load_template(template, digits, limits)
         with batching.stop_on_signals(stop) as received:
             result = batching.run_batch(
                 records,

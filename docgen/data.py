@@ -8,6 +8,7 @@ was expected, so a clerk can fix the file in one pass.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -17,13 +18,16 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import DataError, Problem
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Indicator, MilestoneScoring, QuantitativeScoring, Report
 from .scoring import display_round, score_indicator
 
-#: Bounds that keep a hostile file from exhausting time or memory.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_NODES = 200_000
-MAX_DEPTH = 20
+#: The default bounds (see `docgen.limits.Limits`), kept here under their old names.
+MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
+MAX_NODES = DEFAULT_LIMITS.values
+MAX_DEPTH = DEFAULT_LIMITS.depth
+#: The deepest field of the data format: indicators[i].result.steps[j].detail.
+FORMAT_DEPTH = 6
 
 LineMap = dict[str, int]
 _METHOD_TAGS = {"milestone", "quantitative"}
@@ -48,41 +52,177 @@ def format_path(loc: Iterable[Any]) -> str:
     return text
 
 
+# --------------------------------------------------------------------------- bounds
+
+
+class _Bounds:
+    """Counts what a file expands to as it is walked, and stops at the first limit.
+
+    YAML aliases are counted each time they are used: that is what the
+    validation and the documents would have to process.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.values = 0
+        self.text = 0
+
+    def value(self, path: str, depth: int, line: int | None) -> None:
+        self.values += 1
+        if self.values > self.limits.values:
+            raise DataError(
+                Problem(
+                    "",
+                    f"the file expands to more than {self.limits.values} values "
+                    "(nested aliases?); docgen refuses to read it",
+                    line,
+                )
+            )
+        if depth > self.limits.depth:
+            raise DataError(
+                Problem(
+                    path,
+                    f"nesting is deeper than {self.limits.depth} levels; "
+                    f"the data format needs at most {FORMAT_DEPTH}",
+                    line,
+                )
+            )
+
+    def string(self, path: str, text: str, line: int | None) -> None:
+        limit = self.limits.value_bytes
+        if len(text) * 4 > limit:  # UTF-8 takes at most 4 bytes a character
+            size = len(text.encode("utf-8", "surrogatepass"))
+            if size > limit:
+                raise DataError(
+                    Problem(
+                        path,
+                        f"the value is {size} bytes long, over the limit of {limit} bytes",
+                        line,
+                    )
+                )
+        self.text += len(text)
+        if self.text > self.limits.text_chars:
+            raise DataError(
+                Problem(
+                    "",
+                    f"the file expands to more than {self.limits.text_chars} characters of "
+                    "text (nested aliases?); docgen refuses to read it",
+                    line,
+                )
+            )
+
+
+class _Rejected:
+    """A JSON value the parser took but docgen refuses (NaN, Infinity, endless digits)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def check_values(
+    raw: Any,
+    limits: Limits = DEFAULT_LIMITS,
+    lines: LineMap | None = None,
+    duplicates: dict[int, list[str]] | None = None,
+) -> list[Problem]:
+    """Bound parsed data (values, nesting, value size, text) and find rejected values.
+
+    Limits raise at once; duplicate keys (`duplicates`: keys by ``id`` of
+    their mapping) and rejected values are returned as problems with paths.
+    """
+    lines = lines or {}
+    duplicates = duplicates or {}
+    bounds = _Bounds(limits)
+    problems: list[Problem] = []
+    pending: list[tuple[str, int, Any]] = [("", 0, raw)]
+    while pending:
+        path, depth, value = pending.pop()
+        bounds.value(path, depth, _line_for(path, lines))
+        if isinstance(value, dict):
+            for key in duplicates.get(id(value), []):
+                child = f"{path}.{key}" if path else key
+                problems.append(Problem(child, "duplicate key; keep only one"))
+            for key, item in reversed(value.items()):
+                key = str(key)
+                child = f"{path}.{key}" if path else key
+                bounds.string(child, key, _line_for(child, lines))
+                pending.append((child, depth + 1, item))
+        elif isinstance(value, list | tuple):
+            pending.extend(
+                (f"{path}[{index}]", depth + 1, item)
+                for index, item in reversed(list(enumerate(value)))
+            )
+        elif isinstance(value, str):
+            bounds.string(path, value, _line_for(path, lines))
+        elif isinstance(value, _Rejected):
+            problems.append(Problem(path, value.message, _line_for(path, lines)))
+    return problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def drop_lone_surrogates(value: Any) -> Any:
+    """The data without lone surrogates (``"\\ud800"`` in JSON): halves of a character
+    that no document can hold; a valid pair is already one character."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {drop_lone_surrogates(k): drop_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [drop_lone_surrogates(item) for item in value]
+    return value
+
+
 # --------------------------------------------------------------------------- parsing
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as dates and strings as strings (no sexagesimal)."""
+    """SafeLoader that names the field and line of a value it cannot construct."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.paths: dict[int, str] = {}
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            kind = node.tag.rsplit(":", 1)[-1]
+            kind = {"int": "number", "float": "number", "timestamp": "date"}.get(kind, kind)
+            shown = str(node.value)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            reason = str(exc).split(";")[0]
+            raise DataError(
+                Problem(
+                    self.paths.get(id(node), ""),
+                    f"{shown} is not a valid {kind} ({reason})",
+                    node.start_mark.line + 1,
+                )
+            ) from None
 
 
-def _walk(node: yaml.Node, path: str, lines: LineMap, problems: list[Problem], state: dict) -> None:
-    """Record each field's line, find duplicate keys, and bound the work (alias bombs)."""
-    state["nodes"] += 1
-    if state["nodes"] > MAX_NODES:
-        raise DataError(
-            Problem(
-                "",
-                f"the file expands to more than {MAX_NODES} values "
-                "(nested aliases?); docgen refuses to read it",
-                node.start_mark.line + 1,
-            )
-        )
-    depth = path.count(".") + path.count("[")
-    if depth > MAX_DEPTH:
-        raise DataError(
-            Problem(
-                path,
-                f"nesting is deeper than {MAX_DEPTH} levels; the format is much flatter than this",
-                node.start_mark.line + 1,
-            )
-        )
-    lines.setdefault(path, node.start_mark.line + 1)
+def _walk(
+    node: yaml.Node,
+    path: str,
+    depth: int,
+    loader: _LineLoader,
+    lines: LineMap,
+    problems: list[Problem],
+    bounds: _Bounds,
+) -> None:
+    """Record each field's line and path, find duplicate keys, and bound the work."""
+    line = node.start_mark.line + 1
+    bounds.value(path, depth, line)
+    lines.setdefault(path, line)
+    loader.paths.setdefault(id(node), path)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
             line = key_node.start_mark.line + 1
+            bounds.string(child, key, line)
             if key in seen:
                 problems.append(
                     Problem(
@@ -93,13 +233,15 @@ def _walk(node: yaml.Node, path: str, lines: LineMap, problems: list[Problem], s
                 )
             seen[key] = line
             lines[child] = line
-            _walk(value_node, child, lines, problems, state)
+            _walk(value_node, child, depth + 1, loader, lines, problems, bounds)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, f"{path}[{index}]", lines, problems, state)
+            _walk(item, f"{path}[{index}]", depth + 1, loader, lines, problems, bounds)
+    elif isinstance(node, yaml.ScalarNode):
+        bounds.string(path, node.value, line)
 
 
-def parse_yaml(text: str) -> tuple[Any, LineMap, list[Problem]]:
+def parse_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap, list[Problem]]:
     """Parse YAML text; return the data, a field-path to line map, and duplicate-key problems."""
     try:
         loader = _LineLoader(text)
@@ -109,7 +251,7 @@ def parse_yaml(text: str) -> tuple[Any, LineMap, list[Problem]]:
             problems: list[Problem] = []
             if node is None:
                 return None, lines, problems
-            _walk(node, "", lines, problems, {"nodes": 0})
+            _walk(node, "", 0, loader, lines, problems, _Bounds(limits))
             data = loader.construct_document(node)
         finally:
             loader.dispose()
@@ -127,44 +269,55 @@ def parse_yaml(text: str) -> tuple[Any, LineMap, list[Problem]]:
     return data, lines, problems
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number docgen accepts")
+#: Longer integers cannot even be converted to text by Python.
+_MAX_INT_DIGITS = 4000
 
 
-def parse_json(text: str) -> tuple[Any, LineMap, list[Problem]]:
+def _json_constant(name: str) -> _Rejected:
+    return _Rejected(f"{name} is not a number docgen accepts; write a number")
+
+
+def _json_int(text: str) -> int | _Rejected:
+    if len(text) > _MAX_INT_DIGITS:
+        return _Rejected(f"a number of {len(text)} digits is not a number docgen accepts")
+    return int(text)
+
+
+def parse_json(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap, list[Problem]]:
     """Parse JSON text; duplicate keys and NaN/Infinity are problems, not silent values."""
-    problems: list[Problem] = []
+    duplicates: dict[int, list[str]] = {}
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in items:
             if key in result:
-                problems.append(Problem(key, "duplicate key; keep only one"))
+                duplicates.setdefault(id(result), []).append(key)
             result[key] = value
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+        data = json.loads(
+            text, object_pairs_hook=pairs, parse_constant=_json_constant, parse_int=_json_int
+        )
     except json.JSONDecodeError as exc:
         raise DataError(Problem("", f"JSON syntax error: {exc.msg}", exc.lineno)) from None
-    except ValueError as exc:
-        raise DataError(Problem("", f"JSON: {exc}")) from None
     except RecursionError:
         raise DataError(Problem("", "the file is nested too deeply to read")) from None
-    return data, {}, problems
+    return data, {}, check_values(data, limits, duplicates=duplicates)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """Read a data file as UTF-8 (a BOM is accepted), bounded in size."""
+    limit = limits.file_bytes
     try:
-        size = path.stat().st_size
+        with path.open("rb") as stream:  # read() stops at the limit, even on a pipe or device
+            raw = stream.read(limit + 1)
     except OSError as exc:
         raise DataError(Problem("", f"cannot read the file: {exc.strerror}"), path) from None
-    if size > MAX_FILE_BYTES:
+    if len(raw) > limit:
         raise DataError(
-            Problem("", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes"), path
+            Problem("", f"the file is larger than {limit} bytes, the limit for a data file"), path
         )
-    raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -298,7 +451,12 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
     return problems
 
 
-def validate(raw: Any, lines: LineMap | None = None, file: str | Path | None = None) -> Report:
+def validate(
+    raw: Any,
+    lines: LineMap | None = None,
+    file: str | Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Report:
     """Validate parsed data; raise one `DataError` listing every problem found."""
     lines = lines or {}
     if not isinstance(raw, dict):
@@ -308,6 +466,13 @@ def validate(raw: Any, lines: LineMap | None = None, file: str | Path | None = N
             ),
             file,
         )
+    try:  # data given as a dict has not been bounded by a parser
+        problems = check_values(raw, limits, lines)
+    except DataError as exc:
+        raise exc.with_file(file) if file is not None else exc from None
+    if problems:
+        raise DataError(problems, file)
+    raw = drop_lone_surrogates(raw)
     problems = _method_problems(raw, lines)
     try:
         report = Report.model_validate(raw)
@@ -328,30 +493,26 @@ def validate(raw: Any, lines: LineMap | None = None, file: str | Path | None = N
     return report
 
 
-def load(path: str | Path) -> Report:
+def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Report:
     """Read, parse and validate one data file (``.yaml``, ``.yml`` or ``.json``)."""
     path = Path(path)
-    text = read_text(path)
-    parse = parse_json if path.suffix.lower() == ".json" else parse_yaml
-    try:
-        raw, lines, problems = parse(text)
-    except DataError as exc:
-        raise exc.with_file(path) from None
-    if problems:
-        raise DataError(problems, path)
-    return validate(raw, lines, path)
+    text = read_text(path, limits)
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    return loads(text, fmt, path, limits)
 
 
-def loads(text: str, fmt: str = "yaml", name: str = "<data>") -> Report:
+def loads(
+    text: str, fmt: str = "yaml", name: str | Path = "<data>", limits: Limits = DEFAULT_LIMITS
+) -> Report:
     """Parse and validate data given as text (JSON lines on stdin, a web form)."""
     parse = parse_json if fmt == "json" else parse_yaml
     try:
-        raw, lines, problems = parse(text)
+        raw, lines, problems = parse(text, limits)
     except DataError as exc:
         raise exc.with_file(name) from None
     if problems:
         raise DataError(problems, name)
-    return validate(raw, lines, name)
+    return validate(raw, lines, name, limits)
 
 
 __all__ = [
@@ -359,6 +520,7 @@ __all__ = [
     "MilestoneScoring",
     "QuantitativeScoring",
     "Report",
+    "check_values",
     "format_path",
     "load",
     "loads",

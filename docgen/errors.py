@@ -182,6 +182,14 @@ class TemplateError(DocgenError):
         )
 
 
+class TemplateSecurityError(TemplateError):
+    """A template reached for something the sandbox forbids (Python internals, mutation)."""
+
+
+class TemplateLimitError(TemplateError):
+    """A template went over a render limit: time, steps, output size or nesting."""
+
+
 class OutputError(DocgenError):
     """A document could not be written or converted (disk, LibreOffice, fonts)."""
 

@@ -1,7 +1,8 @@
 """The Jinja environment templates run in, and the filters they may use.
 
-The environment is sandboxed (a template cannot reach Python internals),
-autoescapes for XML (data is always text), and undefined names are errors
+The environment is sandboxed and metered (a template cannot reach Python
+internals nor run without bound; see `docgen.sandbox`), autoescapes for XML
+(data is always text: there is no ``safe`` filter), and undefined names are errors
 (a misspelt field is reported, never printed as a blank). Every value a tag
 prints passes through `finalize`, which is where document-wide options such as
 Thai digits apply: the template's own static text is never changed.
@@ -19,12 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
+from lxml import etree
 from markupsafe import Markup
 
 from . import thai
-from .richtext import RichText, text_paragraph, to_wordml, xml_safe
+from .richtext import W_NS, RichText, escape_markup, text_paragraph, to_wordml, xml_safe
+from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
 from .scoring import display_round, format_compact
 
 DIGIT_STYLES = ("arabic", "thai")
@@ -102,11 +104,15 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
 
     @functools.lru_cache(maxsize=256)
     def props(ppr64: str, rpr64: str) -> tuple[str, str]:
-        return _b64(ppr64), _b64(rpr64)
+        ppr, rpr = _b64(ppr64), _b64(rpr64)
+        _check_properties(ppr, "pPr")
+        _check_properties(rpr, "rPr")
+        return ppr, rpr
 
     def docgen_paragraphs(value: Any, ppr64: str = "", rpr64: str = "") -> Markup:
         ppr, rpr = props(ppr64, rpr64)
         if isinstance(value, RichText):
+            ensure_room(_wordml_size(value, len(ppr), len(rpr)))
             return Markup(to_wordml(value.blocks, ppr, rpr, transform))
         if hasattr(value, "__html__"):  # docxtpl RichTextParagraph, Listing, Markup
             return Markup(value.__html__())
@@ -116,6 +122,27 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
     return docgen_paragraphs
 
 
+def _check_properties(xml: str, name: str) -> None:
+    """The look `{{p }}` copies must be one ``w:pPr``/``w:rPr`` element (or none):
+    what the filter prints is trusted as whole paragraphs."""
+    if not xml:
+        return
+    try:
+        element = etree.fromstring(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"the paragraph look is not well-formed XML ({exc})") from None
+    if [etree.QName(child).localname for child in element] != [name] or element.text:
+        raise ValueError(f"the paragraph look must be one w:{name} element")
+
+
+def _wordml_size(value: RichText, ppr: int, rpr: int) -> int:
+    """About how long `to_wordml` output is, to refuse a huge one before building it."""
+    size = 0
+    for block in value.blocks:
+        size += ppr + 100 + sum(len(span.text) + rpr + 60 for span in block.spans)
+    return size
+
+
 def _to_text(value: Any) -> str:
     if isinstance(value, RichText):
         return value.text
@@ -123,16 +150,22 @@ def _to_text(value: Any) -> str:
         return plain_number(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return thai.thai_date(value)
-    return str(value)
+    return bounded_text(value)
 
 
 def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
         if hasattr(value, "__html__"):
+            emit(len(value) if isinstance(value, str) else 0)
             return value
         if value is None:
             return ""
-        return transform(xml_safe(_to_text(value)))
+        text = transform(xml_safe(_to_text(value)))
+        # docxtpl turns each newline and tab into a few dozen characters of XML.
+        emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
+        if "{_" in text or "_}" in text:  # docxtpl would read these as its escapes
+            return escape_markup(text)
+        return text  # escaped by the environment's autoescape
 
     return finalize
 
@@ -186,27 +219,6 @@ def template_filters() -> dict[str, Callable[..., Any]]:
     }
 
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, deciding once per type and attribute name.
-
-    The sandbox asks whether an attribute is safe at every access; its answer
-    depends only on the object's type and the name (internal attributes,
-    methods that change known mutable types), so it is kept: a template reads
-    the same few dozen fields for every document of a batch.
-    """
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._safe: dict[tuple[type, str], bool] = {}
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        key = (type(obj), attr)
-        safe = self._safe.get(key)
-        if safe is None:
-            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
-        return safe
-
-
 def kind_of(value: Any) -> str:
     """What a template value is, in a maintainer's words ("a person", "a list of 5 items").
 
@@ -253,15 +265,15 @@ class DocgenUndefined(StrictUndefined):
 
 
 @functools.lru_cache(maxsize=len(DIGIT_STYLES))
-def make_environment(digits: str = "arabic") -> ImmutableSandboxedEnvironment:
+def make_environment(digits: str = "arabic") -> MeteredSandbox:
     """One shared environment per digits option (filters close over it)."""
     transform = digit_transform(digits)
-    env = Sandbox(
+    filters = template_filters()
+    filters["docgen_paragraphs"] = _paragraph_filter(transform)
+    return MeteredSandbox(
+        filters=filters,
         autoescape=True,
         undefined=DocgenUndefined,
         finalize=_finalizer(transform),
         keep_trailing_newline=False,
     )
-    env.filters.update(template_filters())
-    env.filters["docgen_paragraphs"] = _paragraph_filter(transform)
-    return env

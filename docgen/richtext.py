@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 
+import markupsafe
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -34,6 +35,16 @@ _LIST_MARKER = re.compile(
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 INDENT_STEP = 567  # twips per list level (1 cm)
+#: Deeper lists are drawn at this level: Word keeps indents under 22 inches.
+MAX_LIST_LEVEL = 8
+
+# Stray "<" that start no complete tag, and declarations/processing instructions:
+# the standard library's HTMLParser rescans from every incomplete construct
+# (quadratic time on "<<<<" or "<!--<!--") and asserts on some ("<![").
+#: Formatting tags nested deeper than this add no formatting (their text is kept).
+_MAX_FORMAT_DEPTH = 64
+_STRAY_LT = re.compile(r"<(?!/?[A-Za-z][^<>]*>)")
+_DECLARATION = re.compile(r"<[!?][^<>]*>")
 
 
 def xml_safe(text: str) -> str:
@@ -45,7 +56,7 @@ def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A run of text with one formatting, or a line break."""
 
@@ -56,7 +67,7 @@ class Span:
     line_break: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A paragraph; with a marker it is a list item (marker written as text)."""
 
@@ -129,7 +140,7 @@ class _Builder:
 
     def start(self, marker: str | None = None, level: int = 0, list_item: bool = False) -> None:
         self.flush()
-        self.marker, self.level, self.list_item = marker, level, list_item
+        self.marker, self.level, self.list_item = marker, min(level, MAX_LIST_LEVEL), list_item
 
     def plain(self, text: str, style: Span, level: int = 0) -> None:
         """Plain-text rules: blank line = new paragraph, marker line = list item."""
@@ -215,7 +226,7 @@ class _HtmlReader(HTMLParser):
             self.out.start(marker, max(len(self.lists) - 1, 0), list_item=True)
             self.containers += 1
         flags = _style_flags(tag, attr)
-        if flags:
+        if flags and len(self.formats) < _MAX_FORMAT_DEPTH:
             self.formats.append((tag, flags))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -252,6 +263,33 @@ class _HtmlReader(HTMLParser):
             self.out.add(replace(style, text=" "))
 
 
+def _without_comments(source: str) -> str:
+    """Drop ``<!-- ... -->`` in one pass; an unclosed comment hides the rest, as in HTML."""
+    pieces = []
+    start = 0
+    while (opening := source.find("<!--", start)) != -1:
+        pieces.append(source[start:opening])
+        closing = source.find("-->", opening + 4)
+        if closing == -1:
+            return "".join(pieces)
+        start = closing + 3
+    pieces.append(source[start:])
+    return "".join(pieces)
+
+
+def tame_html(source: str) -> str:
+    """HTML with only complete tags left, so that parsing takes linear time.
+
+    Comments, declarations and processing instructions are dropped; a ``<``
+    that starts no tag becomes ``&lt;`` and is shown as text.
+
+    >>> tame_html("a <b>b</b> <<!-- x --> <![if !supportLists]> <3")
+    'a <b>b</b> &lt;  &lt;3'
+    """
+    source = _DECLARATION.sub("", _without_comments(source))
+    return _STRAY_LT.sub("&lt;", source)
+
+
 def looks_like_html(source: str) -> bool:
     """True when the text holds a tag of the contract's HTML subset."""
     return bool(_HTML_TAG.search(source))
@@ -268,7 +306,7 @@ def parse_richtext(source: str) -> tuple[Block, ...]:
     source = xml_safe(source or "")
     if looks_like_html(source):
         reader = _HtmlReader()
-        reader.feed(source)
+        reader.feed(tame_html(source))
         reader.close()
         builder = reader.out
     else:
@@ -427,8 +465,38 @@ def paragraph_properties(base: str, level: int, list_item: bool) -> str:
     return _serialize(props)
 
 
+# docxtpl's own escapes ("{_{" prints "{{" in a template): in data they must stay as typed.
+_DOCXTPL_ESCAPE = re.compile(r"(?<=\{)_(?=[{%])|(?<=[}%])_(?=\})")
+
+
+def escape_text(text: str) -> str:
+    """Text as XML character data that no later step of rendering changes
+    (docxtpl reads ``{_{`` in a document as its escape for ``{{``).
+
+    >>> escape_text('a < b & {_{ c }_} "q"')
+    'a &lt; b &amp; {&#95;{ c }&#95;} "q"'
+    """
+    escaped = html.escape(text, quote=False)
+    if "{_" in escaped or "_}" in escaped:
+        return _DOCXTPL_ESCAPE.sub("&#95;", escaped)
+    return escaped
+
+
+def escape_markup(text: str) -> markupsafe.Markup:
+    """A printed value, escaped as Jinja's autoescape does it (quotes too, for a tag
+    in an attribute), and safe from docxtpl's escapes like `escape_text`.
+
+    >>> str(escape_markup('{_{ "q" }'))
+    '{&#95;{ &#34;q&#34; }'
+    """
+    escaped = markupsafe.escape(text)
+    if "{_" in escaped or "_}" in escaped:
+        return markupsafe.Markup(_DOCXTPL_ESCAPE.sub("&#95;", escaped))
+    return escaped
+
+
 def _text_run(rpr: str, text: str) -> str:
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
 
 
 def to_wordml(

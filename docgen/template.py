@@ -29,6 +29,7 @@ import io
 import re
 import traceback
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,15 +41,23 @@ from lxml import etree
 
 from . import package
 from .bodytext import DocumentText
-from .errors import Location, TemplateError, TemplateProblem
+from .errors import (
+    Location,
+    TemplateError,
+    TemplateLimitError,
+    TemplateProblem,
+    TemplateSecurityError,
+)
 from .filters import FilterError, make_environment
+from .limits import DEFAULT_LIMITS, Limits
+from .sandbox import LimitExceeded, active_budget, metered
 from .tags import Tag, analyse, find_tags, tags_of, unknown_name_problem
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
 DOCUMENT_PART = "word/document.xml"
 _TEMPLATE_PARTS = re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
-MAX_TEMPLATE_BYTES = 50 * 1024 * 1024  # uncompressed; a larger .docx is refused
+MAX_TEMPLATE_BYTES = DEFAULT_LIMITS.template_bytes  # packed or unpacked; see Limits
 MACRO_CONTENT = "application/vnd.ms-word.document.macroEnabled"
 
 # docxtpl's preprocessing works on strings and never touches its instance state;
@@ -73,7 +82,9 @@ _PPR = re.compile(r"<w:pPr>.*?</w:pPr>|<w:pPr/>", re.DOTALL)
 _RUN_START = re.compile(r"<w:r[ >]")
 _RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.DOTALL)
 _GRID_SPAN = f"{_W}tcPr/{_W}gridSpan"
-_RECOVERING_PARSER = etree.XMLParser(recover=True)  # the parser docxtpl's fix_tables uses
+# docxtpl's fix_tables parses with recover=True, which drops what is not well-formed;
+# docgen parses strictly first, so that broken XML is an error, never a quiet repair.
+_STRICT_PARSER = etree.XMLParser(resolve_entities=False)
 _NEWLINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl finds them
@@ -499,8 +510,15 @@ def is_template_part(name: str, data: bytes) -> bool:
     return name == DOCUMENT_PART or bool(_TEMPLATE_PARTS.match(name) and b"{" in data)
 
 
-def read_package(path: str | Path, source: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
-    """The parts of a .docx, refusing what is not a plain Word document."""
+def read_package(
+    path: str | Path, source: bytes, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The parts of a .docx, refusing what is not a plain Word document.
+
+    Zip bombs are refused by the sizes the package declares: zipfile stops at
+    each member's declared size (and then fails its CRC), so those sizes bound
+    what reading the package can unpack.
+    """
 
     def fail(message: str, hint: str | None = None) -> TemplateError:
         return TemplateError(message, path, hint=hint)
@@ -514,22 +532,37 @@ def read_package(path: str | Path, source: bytes) -> list[tuple[zipfile.ZipInfo,
         ) from None
     with archive:
         infos = archive.infolist()
+        if len(infos) > limits.template_parts:
+            raise fail(
+                f"the template holds {len(infos)} files, over the limit of "
+                f"{limits.template_parts}; it may be a zip bomb"
+            )
         total = sum(info.file_size for info in infos)
-        if total > MAX_TEMPLATE_BYTES:
+        if total > limits.template_bytes:
             raise fail(
                 f"the template unpacks to {total} bytes, over the limit of "
-                f"{MAX_TEMPLATE_BYTES}; it may be a zip bomb"
+                f"{limits.template_bytes}; it may be a zip bomb"
             )
         names = {info.filename for info in infos}
-        if DOCUMENT_PART not in names:
-            raise fail("the package has no word/document.xml; it is not a Word document")
-        content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-        if MACRO_CONTENT in content_types or "vbaProject" in " ".join(names):
+        if DOCUMENT_PART not in names or "[Content_Types].xml" not in names:
             raise fail(
-                "the template is macro-enabled (.docm); docgen does not run or keep macros",
-                "save it as a plain Word document (.docx)",
+                "the package has no word/document.xml or [Content_Types].xml; "
+                "it is not a Word document",
+                "save the template from Word or LibreOffice as .docx",
             )
-        return [(info, archive.read(info)) for info in infos]
+        try:
+            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            if MACRO_CONTENT in content_types or any("vbaproject" in n.lower() for n in names):
+                raise fail(
+                    "the template is macro-enabled (.docm); docgen does not run or keep macros",
+                    "save it as a plain Word document (.docx)",
+                )
+            return [(info, archive.read(info)) for info in infos]
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise fail(
+                f"the .docx is damaged ({exc})",
+                "open it in Word or LibreOffice and save it again as .docx",
+            ) from None
 
 
 class Template:
@@ -539,10 +572,16 @@ class Template:
     """
 
     def __init__(
-        self, path: str | Path, *, digits: str = "arabic", source: bytes | None = None
+        self,
+        path: str | Path,
+        *,
+        digits: str = "arabic",
+        limits: Limits = DEFAULT_LIMITS,
+        source: bytes | None = None,
     ) -> None:
         self.path = Path(path)
         self.digits = digits
+        self.limits = limits
         self._source = self._read(self.path) if source is None else source
         self._package: list[tuple[str, package.PackedEntry]] = []
         self._dates: dict[str, package.DateTime] = {}
@@ -554,22 +593,36 @@ class Template:
     # compiles again, from the very bytes this template was made from (so a
     # template edited during a batch cannot mix two versions in one batch).
     def __reduce__(self):
-        return (_rebuild, (str(self.path), self.digits, self._source))
+        return (_rebuild, (str(self.path), self.digits, self._source, self.limits))
 
     def _read(self, path: Path) -> bytes:
+        limit = self.limits.template_bytes
         try:
-            data = path.read_bytes()
+            with path.open("rb") as stream:  # read() stops at the limit, even on a pipe
+                data = stream.read(limit + 1)
         except OSError as exc:
             raise TemplateError(f"cannot read the template: {exc.strerror}", path) from None
+        if len(data) > limit:
+            raise TemplateError(
+                f"the template is larger than {limit} bytes, the limit for a template", path
+            )
         return data
 
     def _load(self) -> None:
         problems: list[TemplateProblem] = []
-        for info, data in read_package(self.path, self._source):
+        for info, data in read_package(self.path, self._source, self.limits):
             self._package.append((info.filename, self._take_over(info, data)))
             self._dates[info.filename] = info.date_time
             if is_template_part(info.filename, data):
-                problems += self._compile_part(prepare_part(info.filename, data, self.path))
+                try:
+                    problems += self._compile_part(prepare_part(info.filename, data, self.path))
+                except (RecursionError, SyntaxError, MemoryError):
+                    # Python's own limits on nesting: about 20 loops, some hundreds of tags.
+                    raise TemplateError(
+                        f"{_part_label(info.filename)}: tags are nested too deeply to compile",
+                        self.path,
+                        hint="split deeply nested {% for %} and {% if %} blocks into macros",
+                    ) from None
         if problems:
             raise TemplateError.of(problems, self.path)
 
@@ -608,12 +661,33 @@ class Template:
     # ------------------------------------------------------------------ rendering
 
     def render_part_xml(self, name: str, context: dict[str, Any]) -> str:
-        """Render one part's XML text (docxtpl's postprocessing applied)."""
+        """Render one part's XML text (docxtpl's postprocessing applied).
+
+        Called inside `render`, the part draws on that document's budget;
+        called alone it is metered on its own with the template's limits.
+        """
+        if active_budget() is None:
+            with metered(self.limits):
+                return self.render_part_xml(name, context)
         part = self._parts[name]
         try:
             xml = part.template.render(context)
         except TemplateError:
             raise
+        except LimitExceeded as exc:
+            raise TemplateLimitError(
+                f"limit exceeded: {exc.message}",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                exc.hint,
+            ) from None
+        except RecursionError as exc:
+            raise TemplateLimitError(
+                "limit exceeded: macros call each other too deeply",
+                self.path,
+                _locate(part, _template_lineno(exc)),
+                "a macro that calls itself needs an {% if %} that stops it",
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(
                 f"unknown variable: {_undefined_text(exc)}",
@@ -622,7 +696,7 @@ class Template:
                 "check the spelling against `docgen fields`",
             ) from None
         except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(
+            raise TemplateSecurityError(
                 f"not allowed in a template: {exc}",
                 self.path,
                 _locate(part, _template_lineno(exc)),
@@ -648,7 +722,7 @@ class Template:
                 location,
                 "check the field's type and the filter's use in `docgen fields`",
             ) from None
-        except (RecursionError, MemoryError, OverflowError) as exc:
+        except (MemoryError, OverflowError) as exc:
             raise TemplateError(
                 f"the template could not be rendered here ({type(exc).__name__})",
                 self.path,
@@ -656,6 +730,18 @@ class Template:
                 "look for a loop or a value that grows without end",
             ) from None
         return postprocess(xml)
+
+    def _parse_rendered(self, part: _CompiledPart, xml: str) -> etree._Element:
+        """The rendered XML as a tree, parsed strictly: nothing in it may be lost."""
+        try:
+            return parse_xml(xml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(
+                f"the rendered {part.label} is not valid Word XML ({exc})",
+                self.path,
+                hint="run `docgen check` on the template: a block tag probably cuts through "
+                "a paragraph or a table cell",
+            ) from None
 
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
@@ -675,28 +761,30 @@ class Template:
             ) from None
 
     def _render_other(self, name: str, context: dict[str, Any]) -> bytes:
-        xml = self.render_part_xml(name, context)
-        try:
-            root = parse_xml(xml.encode("utf-8"))
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(
-                f"the rendered {self._parts[name].label} is not valid Word XML ({exc})",
-                self.path,
-                hint="run `docgen check` on the template: a block tag probably cuts through "
-                "a paragraph or a table cell",
-            ) from None
+        root = self._parse_rendered(self._parts[name], self.render_part_xml(name, context))
         return etree.tostring(root, encoding="UTF-8", standalone=True)
 
-    def render(self, context: dict[str, Any], path: str | Path | None = None) -> bytes:
-        """Render a context to the bytes of a .docx (also written to `path` if given)."""
-        rendered = {
-            name: (
-                self._render_document(context)
-                if name == DOCUMENT_PART
-                else self._render_other(name, context)
-            )
-            for name in self._parts
-        }
+    def render(
+        self,
+        context: dict[str, Any],
+        path: str | Path | None = None,
+        *,
+        limits: Limits | None = None,
+    ) -> bytes:
+        """Render a context to the bytes of a .docx (also written to `path` if given).
+
+        The whole document, every part of it, draws on one budget of `limits`
+        (default: the template's); nothing is written unless it all renders.
+        """
+        with metered(limits or self.limits):
+            rendered = {
+                name: (
+                    self._render_document(context)
+                    if name == DOCUMENT_PART
+                    else self._render_other(name, context)
+                )
+                for name in self._parts
+            }
         result = package.write(
             [
                 package.pack(name, rendered[name], self._dates[name]) if name in rendered else entry
@@ -765,7 +853,7 @@ def _fix_tables(xml: str) -> etree._Element:
     Most documents need no repair, and telling that is cheaper than docxtpl's
     repair pass, which then runs only for the documents that need it.
     """
-    body = etree.fromstring(xml, _RECOVERING_PARSER)
+    body = etree.fromstring(xml, _STRICT_PARSER)
     if body is None or _tables_need_fixing(body):
         return _DOCXTPL.fix_tables(xml)
     return body
@@ -783,8 +871,8 @@ def _parsed_document(part: _CompiledPart, xml: str) -> bytes:
     return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
-def _rebuild(path: str, digits: str, source: bytes) -> Template:
-    return Template(path, digits=digits, source=source)
+def _rebuild(path: str, digits: str, source: bytes, limits: Limits = DEFAULT_LIMITS) -> Template:
+    return Template(path, digits=digits, limits=limits, source=source)
 
 
 def _location_at(lines: list[Location | None], lineno: int | None) -> Location | None:

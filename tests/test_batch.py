@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 from pathlib import Path
@@ -433,3 +434,120 @@ def test_a_slow_script_on_standard_input_is_not_kept_waiting(tmp_path, jobs):
     assert written  # the first document came before the input ended
     assert proc.returncode == 0
     assert sorted(p.name for p in out.glob("*.docx")) == ["2550-r12-1.1.docx", "2550-r12-1.2.docx"]
+
+
+# --------------------------------------------------------------------------- killed outright
+
+
+def _batch_process(out: Path, lines: list[str], *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "docgen", "batch", "-", "-o", str(out), *extra]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    proc.stdin.write("".join(lines).encode())
+    proc.stdin.flush()
+    return proc
+
+
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.01)
+
+
+def test_a_batch_killed_outright_leaves_whole_files_and_the_next_run_cleans_up(tmp_path):
+    """SIGKILL (the power cut of processes): no handler runs, no cleanup happens."""
+    out = tmp_path / "out"
+    lines = [json.dumps(seed_record(code_of(n))) + "\n" for n in range(60)]
+    proc = _batch_process(out, lines[:40], "--jobs", "2")
+    _wait_for(lambda: len(list(out.glob("2*.docx"))) >= 10, "ten documents")
+    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, mid-write
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+    finished = [p for p in out.glob("*.docx") if not p.name.startswith(TEMP_PREFIX)]
+    assert len(finished) >= 10
+    for path in finished:  # whatever has its final name is whole
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None, path
+    if (out / "manifest.json").exists():  # written before the kill: whole JSON
+        assert manifest_of(out)["status"] == "running"
+    names = {p.name for p in out.iterdir()} - {"manifest.json"}
+    assert names == {p.name for p in [*finished, *leftovers(out)]}  # nothing half-named
+
+    again = subprocess.run(
+        [sys.executable, "-m", "docgen", "batch", "-", "-o", str(out), "--resume"],
+        cwd=ROOT,
+        input="".join(lines).encode(),
+        capture_output=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert leftovers(out) == []
+    manifest = manifest_of(out)
+    assert manifest["status"] == "complete"
+    assert manifest["counts"]["written"] + manifest["counts"]["skipped"] == 60
+    assert len(list(out.glob("*.docx"))) == 60
+
+
+STUCK_MANIFEST = textwrap.dedent(
+    """
+    import os, sys, time
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith("manifest.json") and os.path.exists(dst):
+            print("renaming", os.path.basename(src), flush=True)
+            time.sleep(600)  # killed here: the new manifest is whole, not yet in place
+        return real_replace(src, dst)
+
+    os.replace = replace
+    from docgen.cli import main
+    sys.argv = ["docgen", "batch", *sys.argv[1:]]
+    main()
+    """
+)
+
+
+def test_a_batch_killed_while_replacing_its_manifest_keeps_the_old_one(tmp_path):
+    out = tmp_path / "out"
+    records = write_records(tmp_path / "in", 3)
+    assert run(*map(str, records), "-o", str(out)).exit_code == 0
+    before = (out / "manifest.json").read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STUCK_MANIFEST, *map(str, records), "-o", str(out), "--jobs", "1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("renaming " + TEMP_PREFIX), (line, proc.stderr.read())
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    assert (out / "manifest.json").read_bytes() == before  # the old, whole manifest
+    assert json.loads(before)["status"] == "complete"
+    assert [p.name for p in leftovers(out)] == [line.split()[1]]
+
+    assert run(*map(str, records), "-o", str(out)).exit_code == 0
+    assert leftovers(out) == []
+    assert manifest_of(out)["status"] == "complete"
+
+
+def test_limits_reach_the_workers(tmp_path):
+    out = tmp_path / "out"
+    records = write_records(tmp_path / "in", 2)
+    result = run(*map(str, records), "-o", str(out), "--jobs", "2", "--max-value-bytes", "100")
+    assert result.exit_code == 1, result.output
+    errors = [d["error"]["message"] for d in manifest_of(out)["documents"]]
+    assert errors == [
+        f"{path}: report.organization: the value is 137 bytes long, over the limit of 100 bytes"
+        for path in records
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
+import threading
 
 import pytest
 import yaml
@@ -13,6 +16,7 @@ from conftest import REPORT_DATA, SEED_DATA
 from docgen.cli import main
 from docgen.data import load, loads
 from docgen.errors import DataError
+from docgen.limits import DEFAULT_LIMITS
 
 SEED_YAML = SEED_DATA.read_text(encoding="utf-8")
 REPORT_YAML = REPORT_DATA.read_text(encoding="utf-8")
@@ -90,6 +94,12 @@ BAD_DATA = [
         lambda s: s.replace("method: milestone", "method: levels"),
         "indicator.scoring: expected method 'milestone' or 'quantitative'",
         24,
+    ),
+    (
+        "impossible-date",
+        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2007-02-30"),
+        "report.as_of: 2007-02-30 is not a valid date (day is out of range for month)",
+        8,
     ),
 ]
 
@@ -203,13 +213,50 @@ REPORT_BAD_DATA = [
         46,
     ),
 ]
-CASES = [(SEED_YAML, *c[1:]) for c in BAD_DATA] + [(REPORT_YAML, *c[1:]) for c in REPORT_BAD_DATA]
+# Hostile values: past what a schema checks (resource limits, NaN, numbers Python cannot print).
+HOSTILE_DATA = [
+    (
+        "nan",
+        lambda s: s.replace("weight: 4", "weight: .nan"),
+        "indicator.weight: expected a finite number, not NaN or infinity",
+        23,
+    ),
+    (
+        "infinity",
+        lambda s: s.replace("weight: 4", "weight: -.inf"),
+        "indicator.weight: expected a finite number, not NaN or infinity",
+        23,
+    ),
+    (
+        "endless-integer",
+        lambda s: s.replace("weight: 4", "weight: 1" + "0" * 5000),
+        "indicator.weight: 1000000000000000000000000000000000000... is not a valid number "
+        "(Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits)",
+        23,
+    ),
+    (
+        "too-deep",
+        lambda s: s.replace("weight: 4", "weight: " + "[" * 12 + "4" + "]" * 12),
+        "indicator.weight" + "[0]" * 9 + ": nesting is deeper than 10 levels; "
+        "the data format needs at most 6",
+        23,
+    ),
+    (
+        "value-too-long",
+        lambda s: s.replace("weight: 4", "weight: 4\n  explanation: " + "ก" * 1_500_000),
+        "indicator.explanation: the value is 4500000 bytes long, over the limit of 4194304 bytes",
+        24,
+    ),
+]
+CASES = [(SEED_YAML, *c[1:]) for c in BAD_DATA + HOSTILE_DATA] + [
+    (REPORT_YAML, *c[1:]) for c in REPORT_BAD_DATA
+]
 
 
 @pytest.mark.parametrize(
     ("source", "edit", "message", "line"),
     CASES,
-    ids=[c[0] for c in BAD_DATA] + [c[0] for c in REPORT_BAD_DATA],
+    ids=[c[0] for c in BAD_DATA + HOSTILE_DATA] + [c[0] for c in REPORT_BAD_DATA],
 )
 def test_bad_data_is_reported_with_file_line_and_field(tmp_path, source, edit, message, line):
     data = tmp_path / "bad.yaml"
@@ -258,7 +305,10 @@ def test_json_and_yaml_carry_the_same_report(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\xff\xfe r e p o r t", "the file is not UTF-8 text"),
+        (
+            b"schema_version: 1\n\xff\xfe r e p o r t",
+            "the file is not UTF-8 text (byte 18); save it as UTF-8",
+        ),
         ("\ufeff" + SEED_YAML, None),  # a BOM is accepted
     ],
     ids=["not-utf8", "bom"],
@@ -269,8 +319,9 @@ def test_encodings(tmp_path, content, message):
     if message is None:
         assert load(path).indicator.code == "3.2"
     else:
-        with pytest.raises(DataError, match=message):
+        with pytest.raises(DataError) as caught:
             load(path)
+        assert str(caught.value) == f"{path}: {message}"
 
 
 def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
@@ -280,5 +331,111 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
         lines.append(f"a{level}: &a{level} [{refs}]")
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(DataError, match="expands to more than"):
+    with pytest.raises(DataError) as caught:
         load(path)
+    assert str(caught.value) == (
+        f"{path}:1: the file expands to more than 200000 values (nested aliases?); "
+        "docgen refuses to read it"
+    )
+
+
+def test_value_size_limit_is_configurable(tmp_path):
+    data = tmp_path / "seed.yaml"
+    data.write_text(SEED_YAML, encoding="utf-8")
+    args = ["render", str(data), "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, [*args, "--max-value-bytes", "100"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {data}:7: report.organization: "
+        "the value is 137 bytes long, over the limit of 100 bytes\n"
+    )
+    assert CliRunner().invoke(main, [*args, "--max-value-bytes", "1000000"]).exit_code == 0
+
+
+# (case id, JSON text, the exact message)
+BAD_JSON = [
+    (
+        "nan-infinity-duplicates-digits",
+        '{"report": {"round": 12, "round": 6, "fiscal_year": NaN}, '
+        '"indicator": {"weight": -Infinity, "code": 1' + "0" * 5000 + "}}",
+        "4 problems in x.json:\n"
+        "  - x.json: report.round: duplicate key; keep only one\n"
+        "  - x.json: report.fiscal_year: NaN is not a number docgen accepts; write a number\n"
+        "  - x.json: indicator.weight: -Infinity is not a number docgen accepts; write a number\n"
+        "  - x.json: indicator.code: a number of 5001 digits is not a number docgen accepts",
+    ),
+    (
+        "too-deep",
+        '{"report": {"a": ' * 6 + "1" + "}" * 12,
+        "x.json: report.a.report.a.report.a.report.a.report.a.report: "
+        "nesting is deeper than 10 levels; the data format needs at most 6",
+    ),
+    (
+        "endlessly-deep",
+        "[" * 100_000 + "]" * 100_000,
+        "x.json: the file is nested too deeply to read",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [c[1:] for c in BAD_JSON], ids=[c[0] for c in BAD_JSON]
+)
+def test_bad_json_names_each_field(text, message):
+    with pytest.raises(DataError) as caught:
+        loads(text, fmt="json", name="x.json")
+    assert str(caught.value) == message
+
+
+def test_aliases_that_expand_to_too_much_text_are_refused(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    text = "a: &a " + "x" * 1000 + "\nb: [" + ", ".join(["*a"] * 60_000) + "]\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(path)
+    assert str(caught.value) == (
+        f"{path}:1: the file expands to more than 50000000 characters of text "
+        "(nested aliases?); docgen refuses to read it"
+    )
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(SEED_YAML, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(path, dataclasses.replace(DEFAULT_LIMITS, file_bytes=1000))
+    assert (
+        str(caught.value)
+        == f"{path}: the file is larger than 1000 bytes, the limit for a data file"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_endless_stream_is_read_only_up_to_the_limit(tmp_path):
+    pipe = tmp_path / "endless.yaml"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        try:
+            with pipe.open("wb") as stream:
+                while True:
+                    stream.write(b"x" * 65536)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with pytest.raises(DataError, match="the file is larger than 100000 bytes"):
+        load(pipe, dataclasses.replace(DEFAULT_LIMITS, file_bytes=100_000))
+    writer.join(timeout=10)
+    assert not writer.is_alive()
+
+
+def test_lone_surrogates_are_dropped_and_pairs_kept():
+    raw = json.loads(json.dumps(yaml.safe_load(SEED_YAML), default=str))
+    raw["indicator"]["code"] = "3.2\ud800"
+    raw["indicator"]["name"] = "\U0001f600\udfff name"
+    text = json.dumps(raw)  # escapes: "3.2\\ud800", "\\ud83d\\ude00\\udfff name"
+    assert "\\ud83d\\ude00\\udfff" in text
+    report = loads(text, fmt="json", name="s.json")
+    assert (report.indicator.code, report.indicator.name) == ("3.2", "\U0001f600 name")

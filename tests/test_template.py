@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import io
 import pickle
 import re
@@ -26,6 +28,7 @@ from docgen import api
 from docgen.context import indicator_context
 from docgen.data import load
 from docgen.errors import TemplateError
+from docgen.limits import DEFAULT_LIMITS
 from docgen.template import Template, render_with_docxtpl
 
 HOSTILE = "a < b & c </w:t><w:t>\"quoted\" 'single' ]]> \x01end"
@@ -147,6 +150,163 @@ def test_template_that_splits_a_tag_over_runs_still_renders(tmp_path):
     out = tmp_path / "out.docx"
     out.write_bytes(Template(path).render({"indicator": {"code": "3.2"}}))
     assert docx.Document(str(out)).paragraphs[0].text == "3.2"
+
+
+# --------------------------------------------------------------------------- hostile packages
+
+
+def _rewrite(source, path, replace=None, add=None, drop=()):
+    """Copy a .docx zip with some members replaced, added or dropped."""
+    replace, add = replace or {}, add or {}
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename not in drop:
+                new.writestr(info.filename, replace.get(info.filename, old.read(info)))
+        for name, data in add.items():
+            new.writestr(name, data)
+    return path
+
+
+def _macro_enabled(base, path):
+    with zipfile.ZipFile(base) as old:
+        types = old.read("[Content_Types].xml").replace(
+            b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
+        )
+    return _rewrite(
+        base, path, {"[Content_Types].xml": types}, {"word/vbaProject.bin": b"\xd0\xcf\x11"}
+    )
+
+
+def _understated(base, path):
+    """A member whose headers claim 10 bytes but which inflates to a megabyte."""
+    _rewrite(base, path, add={"word/media/big.bin": b"\0" * 1_000_000})
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = data.rfind(signature)
+        while start != -1:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + 18] == b"word/media/big.bin":
+                data[start + offset : start + offset + 4] = (10).to_bytes(4, "little")
+            start = data.rfind(signature, 0, start)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _not_a_zip(base, path):
+    path.write_bytes(b"PK but no zip")
+    return path
+
+
+def _deep_loops(base, path):
+    return make_template(path, ["{% for a in b %}" * 25 + "x" + "{% endfor %}" * 25])
+
+
+# (id, how to build the template from a plain one, limits, message after "<path>: ")
+BAD_PACKAGES = [
+    (
+        "not-a-zip",
+        _not_a_zip,
+        DEFAULT_LIMITS,
+        "not a Word document (.docx is a zip file; this one is not)",
+    ),
+    (
+        "macro-enabled",
+        _macro_enabled,
+        DEFAULT_LIMITS,
+        "the template is macro-enabled (.docm); docgen does not run or keep macros",
+    ),
+    (
+        "zip-bomb",
+        lambda base, p: _rewrite(base, p, add={"word/media/z.bin": b"\0" * 2_000_000}),
+        dataclasses.replace(DEFAULT_LIMITS, template_bytes=1_000_000),
+        "the template unpacks to {unpacked} bytes, over the limit of 1000000; it may be a zip bomb",
+    ),
+    (
+        "understated-size",
+        _understated,
+        DEFAULT_LIMITS,
+        "the .docx is damaged (Bad CRC-32 for file 'word/media/big.bin')",
+    ),
+    (
+        "too-many-files",
+        lambda base, p: _rewrite(base, p),
+        dataclasses.replace(DEFAULT_LIMITS, template_parts=5),
+        "the template holds {files} files, over the limit of 5; it may be a zip bomb",
+    ),
+    (
+        "too-large",
+        lambda base, p: _rewrite(base, p),
+        dataclasses.replace(DEFAULT_LIMITS, template_bytes=5000),
+        "the template is larger than 5000 bytes, the limit for a template",
+    ),
+    (
+        "no-content-types",
+        lambda base, p: _rewrite(base, p, drop={"[Content_Types].xml"}),
+        DEFAULT_LIMITS,
+        "the package has no word/document.xml or [Content_Types].xml; it is not a Word document",
+    ),
+    (
+        "nested-too-deeply",
+        _deep_loops,
+        DEFAULT_LIMITS,
+        "body: tags are nested too deeply to compile",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "limits", "message"), [c[1:] for c in BAD_PACKAGES], ids=[c[0] for c in BAD_PACKAGES]
+)
+def test_hostile_packages_are_refused_with_the_reason(tmp_path, build, limits, message):
+    base = make_template(tmp_path / "base.docx", ["{{ x }}"])
+    path = build(base, tmp_path / "t.docx")
+    facts = {"size": path.stat().st_size}
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            facts["files"] = len(archive.infolist())
+            facts["unpacked"] = sum(i.file_size for i in archive.infolist())
+    with pytest.raises(TemplateError) as caught:
+        Template(path, limits=limits)
+    assert str(caught.value).splitlines()[0] == f"{path}: {message.format(**facts)}"
+
+
+@pytest.mark.parametrize(
+    ("look", "message"),
+    [
+        (b"<w:p><w:r>", "the paragraph look is not well-formed XML ("),
+        (b"<w:pPr/></w:p><w:p>", "the paragraph look is not well-formed XML ("),
+        (b"<w:pPr/><w:r/>", "the paragraph look must be one w:pPr element"),
+    ],
+    ids=["unclosed", "closes-the-paragraph", "extra-element"],
+)
+def test_markup_a_tag_could_print_raw_is_refused(tmp_path, look, message):
+    """``{{p }}`` prints trusted paragraphs; a hand-written call cannot smuggle XML in."""
+    encoded = base64.b64encode(look).decode()
+    path = make_template(
+        tmp_path / "t.docx", ["intro", f"{{{{ x|docgen_paragraphs('{encoded}') }}}}"]
+    )
+    with pytest.raises(TemplateError) as caught:
+        Template(path).render({"x": "text"})
+    assert str(caught.value).startswith(
+        f"{path}, body paragraph 2: cannot print this value: {message}"
+    )
+
+
+def test_a_template_keeps_its_limits_across_processes(tmp_path):
+    limits = dataclasses.replace(DEFAULT_LIMITS, render_steps=123)
+    template = Template(make_template(tmp_path / "t.docx", ["{{ x }}"]), limits=limits)
+    copy = pickle.loads(pickle.dumps(template))
+    assert copy.limits == limits and copy.parts == template.parts
+
+
+def test_docxtpl_escapes_apply_to_the_template_not_to_data(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["static {_{ x }_}", "{{ v }}", "{{p rich }}"])
+    from docgen.richtext import RichText
+
+    typed = "{_{ a }_} {_% b %_}"
+    payload = Template(path).render({"v": typed, "rich": RichText.parse(f"<p>{typed}</p>")})
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs]
+    assert paragraphs == ["static {{ x }}", typed, typed]
 
 
 # --------------------------------------------------------------------------- edited in Word
