@@ -156,6 +156,7 @@ class Outcome:
     weighted_score: str | None = None
     error: dict[str, Any] | None = None
     needs_pdf: bool = False  # not in the manifest: the PDF is still to be made
+    pdf_font: str | None = None  # the font the PDF was set in (real, or docgen's stand-in)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -172,6 +173,8 @@ class Outcome:
             "score": self.score,
             "weighted_score": self.weighted_score,
         }
+        if self.pdf_font is not None:
+            entry["pdf_font"] = self.pdf_font
         if self.error is not None:
             entry["error"] = self.error
         return entry
@@ -189,6 +192,7 @@ class Outcome:
             entry["score"],
             entry["weighted_score"],
             entry.get("error"),
+            pdf_font=entry.get("pdf_font"),
         )
 
 
@@ -694,8 +698,8 @@ def _convert_pdfs(
 
     sink.progress.start("PDFs", len(wanted))
 
-    def convert(number: int, chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str]]:
-        """(document, its PDF or None, why not) for a chunk, in one LibreOffice process.
+    def convert(number: int, chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str, str]]:
+        """(document, its PDF or None, why not, font) for a chunk, in one LibreOffice process.
 
         LibreOffice gets the documents under numbered names in a folder of their own
         (linked, not copied), so that one chunk can take documents of the same name
@@ -712,15 +716,16 @@ def _convert_pdfs(
             results = convert_to_pdf(
                 numbered, staging / "pdf", timeout=timeout, font_setup=font_setup
             )
-            made: list[tuple[Outcome, Path | None, str]] = []
+            made: list[tuple[Outcome, Path | None, str, str]] = []
             for outcome, source, result in zip(chunk, sources, results, strict=True):
                 if result.pdf is None:
-                    made.append((outcome, None, result.error or "no PDF came out"))
+                    made.append((outcome, None, result.error or "no PDF came out", ""))
                 else:
-                    made.append((outcome, atomic_move(result.pdf, source.with_suffix(".pdf")), ""))
+                    pdf = atomic_move(result.pdf, source.with_suffix(".pdf"))
+                    made.append((outcome, pdf, "", result.font))
             return made
         except (DocgenError, OSError) as exc:  # LibreOffice or the disk failed the chunk
-            return [(outcome, None, str(exc)) for outcome in chunk]
+            return [(outcome, None, str(exc), "") for outcome in chunk]
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -730,7 +735,7 @@ def _convert_pdfs(
         for future in futures:
             pairs = future.result()
             failed = 0
-            for outcome, made, why in pairs:
+            for outcome, made, why, font in pairs:
                 was = outcome.status
                 if made is None:
                     failed += 1
@@ -738,9 +743,8 @@ def _convert_pdfs(
                     outcome = replace(outcome, status=FAILED, error=error)
                 else:
                     pdf = made.relative_to(settings.out_dir).as_posix()
-                    outcome = replace(
-                        outcome, status=WRITTEN, outputs={**outcome.outputs, "pdf": pdf}
-                    )
+                    outputs = {**outcome.outputs, "pdf": pdf}
+                    outcome = replace(outcome, status=WRITTEN, outputs=outputs, pdf_font=font)
                 sink.manifest.change(replace(outcome, needs_pdf=False), was)
             sink.progress.advance(len(pairs), failed)
             sink.manifest.write_now_and_then()

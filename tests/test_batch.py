@@ -321,6 +321,7 @@ def test_seed_pdf_through_the_batch_has_the_forms_labels(tmp_path):
     assert result.exit_code == 0, result.output
     [entry] = manifest_of(tmp_path)["documents"]
     assert entry["outputs"] == {"docx": "2550-r12-3.2.docx", "pdf": "2550-r12-3.2.pdf"}
+    assert entry["pdf_font"].startswith("TH Sarabun")  # the real font or its named stand-in
     text = pdf_comparable(pdf_text(tmp_path / "2550-r12-3.2.pdf"))
     # pdftotext reads a table column by column: labels are found, headings in order
     assert [label for label in LABELS[:10] if pdf_comparable(label) not in text] == []
