@@ -826,6 +826,9 @@ def run_batch(
     if sink.pdf_wanted and not stop.is_set():
         wanted = [sink.pdf_wanted[key] for key in sorted(sink.pdf_wanted)]
         _convert_pdfs(wanted, settings, sink, stop, jobs, pdf_timeout, font_setup)
+    # Every worker has ended: a temporary file still here is one a worker could not
+    # remove (killed mid-write, or stopped between creating and registering it).
+    _clean_temp_files(out_dir)
     interrupted = stop.is_set()
     manifest.write("interrupted" if interrupted else "complete")
     counts = manifest.counts
