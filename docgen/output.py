@@ -151,7 +151,16 @@ def _process_alive(pid: int) -> bool:
         return False
     except OSError:
         return True  # it exists but belongs to someone else
-    return True
+    return not _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """A process that has ended but was not yet waited for (a zombie), where /proc tells."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] in (["Z"], ["X"])
 
 
 def is_stale(temp: Path, now: float | None = None) -> bool:

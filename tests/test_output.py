@@ -290,3 +290,21 @@ def test_pieces_are_written_whole_and_subfolders_cleaned_on_request(tmp_path):
     nested.write_bytes(b"partial")
     assert clean_stale_temp_files(tmp_path) == []
     assert clean_stale_temp_files(tmp_path, recursive=True) == [nested]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_a_writer_that_ended_but_was_not_waited_for_is_gone(tmp_path):
+    """A killed worker stays a zombie until its parent waits for it; its files are stale."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        state = Path(f"/proc/{child.pid}/stat")
+        deadline = time.monotonic() + 30
+        while state.read_text().rsplit(")", 1)[-1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child did not end"
+            time.sleep(0.01)
+        host = temp_name()[len(TEMP_PREFIX) :].split("-")[0]
+        leftover = tmp_path / f"{TEMP_PREFIX}{host}-{child.pid}-dddd.docx"
+        leftover.write_bytes(b"partial")
+        assert clean_stale_temp_files(tmp_path) == [leftover]
+    finally:
+        child.wait()
