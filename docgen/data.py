@@ -62,12 +62,17 @@ class _Bounds:
     validation and the documents would have to process.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, lines: LineMap | None = None) -> None:
         self.limits = limits
+        self.lines = lines or {}
         self.values = 0
         self.text = 0
 
-    def value(self, path: str, depth: int, line: int | None) -> None:
+    def _line(self, path: str, line: int | None) -> int | None:
+        """The line of `path`, looked up only when an error needs it."""
+        return line if line is not None else _line_for(path, self.lines)
+
+    def value(self, path: str, depth: int, line: int | None = None) -> None:
         self.values += 1
         if self.values > self.limits.values:
             raise DataError(
@@ -75,7 +80,7 @@ class _Bounds:
                     "",
                     f"the file expands to more than {self.limits.values} values "
                     "(nested aliases?); docgen refuses to read it",
-                    line,
+                    self._line(path, line),
                 )
             )
         if depth > self.limits.depth:
@@ -84,11 +89,11 @@ class _Bounds:
                     path,
                     f"nesting is deeper than {self.limits.depth} levels; "
                     f"the data format needs at most {FORMAT_DEPTH}",
-                    line,
+                    self._line(path, line),
                 )
             )
 
-    def string(self, path: str, text: str, line: int | None) -> None:
+    def string(self, path: str, text: str, line: int | None = None) -> None:
         limit = self.limits.value_bytes
         if len(text) * 4 > limit:  # UTF-8 takes at most 4 bytes a character
             size = len(text.encode("utf-8", "surrogatepass"))
@@ -97,7 +102,7 @@ class _Bounds:
                     Problem(
                         path,
                         f"the value is {size} bytes long, over the limit of {limit} bytes",
-                        line,
+                        self._line(path, line),
                     )
                 )
         self.text += len(text)
@@ -107,7 +112,7 @@ class _Bounds:
                     "",
                     f"the file expands to more than {self.limits.text_chars} characters of "
                     "text (nested aliases?); docgen refuses to read it",
-                    line,
+                    self._line(path, line),
                 )
             )
 
@@ -132,12 +137,12 @@ def check_values(
     """
     lines = lines or {}
     duplicates = duplicates or {}
-    bounds = _Bounds(limits)
+    bounds = _Bounds(limits, lines)
     problems: list[Problem] = []
     pending: list[tuple[str, int, Any]] = [("", 0, raw)]
     while pending:
         path, depth, value = pending.pop()
-        bounds.value(path, depth, _line_for(path, lines))
+        bounds.value(path, depth)
         if isinstance(value, dict):
             for key in duplicates.get(id(value), []):
                 child = f"{path}.{key}" if path else key
@@ -145,7 +150,7 @@ def check_values(
             for key, item in reversed(value.items()):
                 key = str(key)
                 child = f"{path}.{key}" if path else key
-                bounds.string(child, key, _line_for(child, lines))
+                bounds.string(child, key)
                 pending.append((child, depth + 1, item))
         elif isinstance(value, list | tuple):
             pending.extend(
@@ -153,7 +158,7 @@ def check_values(
                 for index, item in reversed(list(enumerate(value)))
             )
         elif isinstance(value, str):
-            bounds.string(path, value, _line_for(path, lines))
+            bounds.string(path, value)
         elif isinstance(value, _Rejected):
             problems.append(Problem(path, value.message, _line_for(path, lines)))
     return problems
