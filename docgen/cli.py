@@ -59,6 +59,40 @@ def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(with_limits)
 
 
+# Options several commands share, defined once so they read the same everywhere.
+_DIGITS = click.option(
+    "--digits",
+    type=click.Choice(DIGIT_STYLES),
+    default="arabic",
+    show_default=True,
+    help="Print the numbers docgen writes in Arabic or Thai digits.",
+)
+_TEMPLATE = click.option(
+    "--template",
+    "template",
+    type=_FILE,
+    default=None,
+    help="A .docx template to use instead of the official form.",
+)
+_FONT_DIR = click.option(
+    "--font-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DOCGEN_FONT_DIR",
+    help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
+)
+
+
+def _out_dir(what: str):
+    return click.option(
+        "-o",
+        "--out-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help=f"Folder for {what}.",
+    )
+
+
 def _fail(exc: DocgenError) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(exc.exit_code)
@@ -80,28 +114,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("data_file", type=_FILE)
-@click.option(
-    "-o",
-    "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for the documents.",
-)
-@click.option(
-    "--template",
-    "template",
-    type=_FILE,
-    default=None,
-    help="A .docx template to use instead of the official form.",
-)
-@click.option(
-    "--digits",
-    type=click.Choice(DIGIT_STYLES),
-    default="arabic",
-    show_default=True,
-    help="Print the numbers docgen writes in Arabic or Thai digits.",
-)
+@_out_dir("the documents")
+@_TEMPLATE
+@_DIGITS
 @click.option("--pdf", is_flag=True, help="Also convert each document to PDF with LibreOffice.")
 @click.option(
     "--summary",
@@ -114,12 +129,7 @@ def main() -> None:
     default=None,
     help="A .docx template for the summary instead of the default one (implies --summary).",
 )
-@click.option(
-    "--font-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="DOCGEN_FONT_DIR",
-    help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
-)
+@_FONT_DIR
 @click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
 @limit_options
 def render(
@@ -184,22 +194,9 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, allow_dash=True))
-@click.option(
-    "-o",
-    "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for the documents and manifest.json.",
-)
-@click.option("--template", type=_FILE, default=None, help="A .docx template instead of the form.")
-@click.option(
-    "--digits",
-    type=click.Choice(DIGIT_STYLES),
-    default="arabic",
-    show_default=True,
-    help="Print the numbers docgen writes in Arabic or Thai digits.",
-)
+@_out_dir("the documents and manifest.json")
+@_TEMPLATE
+@_DIGITS
 @click.option(
     "-j",
     "--jobs",
@@ -220,12 +217,7 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
     show_default=True,
     help="Seconds LibreOffice may work on one document before it is stopped.",
 )
-@click.option(
-    "--font-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="DOCGEN_FONT_DIR",
-    help="Folder with the real TH Sarabun fonts for PDF output [env: DOCGEN_FONT_DIR].",
-)
+@_FONT_DIR
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but an error that stops the run.")
 @limit_options
 def batch(
@@ -311,12 +303,7 @@ def _batch_summary(result) -> None:
 
 
 @main.command()
-@click.option(
-    "--font-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="DOCGEN_FONT_DIR",
-    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
-)
+@_FONT_DIR
 def doctor(font_dir: Path | None) -> None:
     """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use."""
     from .fonts import doctor_report
@@ -340,13 +327,8 @@ def doctor(font_dir: Path | None) -> None:
     show_default=True,
     help="Address to listen on; the default answers this computer only.",
 )
-@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
-@click.option(
-    "--font-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="DOCGEN_FONT_DIR",
-    help="Folder with the real TH Sarabun fonts for PDFs [env: DOCGEN_FONT_DIR].",
-)
+@_TEMPLATE
+@_FONT_DIR
 def serve(
     workspace: Path | None, port: int, host: str, template: Path | None, font_dir: Path | None
 ) -> None:
@@ -372,15 +354,6 @@ def serve(
     except OSError as exc:
         click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(3)
-
-
-_DIGITS = click.option(
-    "--digits",
-    type=click.Choice(DIGIT_STYLES),
-    default="arabic",
-    show_default=True,
-    help="Print the numbers docgen writes in Arabic or Thai digits.",
-)
 
 
 @main.command()
@@ -482,15 +455,10 @@ def schema(output: Path | None) -> None:
     show_default=True,
     help="Page images are named after it: preview-1.png, preview-2.png, ...",
 )
-@click.option("--template", "template", type=_FILE, default=None, help="A .docx template.")
+@_TEMPLATE
 @_DIGITS
 @click.option("--dpi", type=click.IntRange(20, 600), default=80, show_default=True)
-@click.option(
-    "--font-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="DOCGEN_FONT_DIR",
-    help="Folder with the real TH Sarabun fonts [env: DOCGEN_FONT_DIR].",
-)
+@_FONT_DIR
 def preview(
     data_file: Path,
     output: Path,
