@@ -36,15 +36,40 @@ DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def require(what: str, available: bool) -> None:
+    """Skip when something the test needs is missing; fail on CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is missing, and CI=true requires it")
+    pytest.skip(f"{what} is not installed")
+
+
 def require_tool(name: str, packages: str = "libreoffice-writer poppler-utils") -> str:
     """The path of an external tool; CI fails without it, a developer machine skips."""
     path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (apt-get install {packages})"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require(f"{name} (apt-get install {packages})", path is not None)
     return path
+
+
+def libreoffice_text(paths: list[Path], out_dir: Path) -> None:
+    """Let the real LibreOffice open documents and save their text beside them in `out_dir`."""
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{out_dir}/profile",
+            "--headless",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+            str(out_dir),
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def document_text(path: Path) -> str:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require
 from fontTools.ttLib import TTFont
 
 from docgen import fonts
@@ -22,15 +23,6 @@ from docgen.fonts import (
 from docgen.output import TEMP_PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def require(what: str, available: bool) -> None:
-    """Skip when a system tool is missing, but fail on CI, where it must be installed."""
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing, and CI=true requires it")
-    pytest.skip(f"{what} is not installed")
 
 
 def laksaman_regular() -> Path:

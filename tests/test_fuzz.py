@@ -16,13 +16,12 @@ import io
 import json
 import os
 import random
-import subprocess
 import zipfile
 
 import docx
 import pytest
 import yaml
-from conftest import SEED_DATA, require_tool, squash
+from conftest import SEED_DATA, libreoffice_text, squash
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -265,7 +264,6 @@ def _sample(rng: random.Random) -> str:
 
 @pytest.mark.libreoffice
 def test_a_sample_of_hostile_documents_opens_in_libreoffice(tmp_path):
-    soffice = require_tool("soffice")
     rng = random.Random(8)
     samples = ["".join(PIECES)] + [_sample(rng) for _ in range(3)]
     paths = []
@@ -273,21 +271,7 @@ def test_a_sample_of_hostile_documents_opens_in_libreoffice(tmp_path):
         path = tmp_path / f"sample{index}.docx"
         path.write_bytes(_render(_raw_with({"name": value, "evidence": value})))
         paths.append(path)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "txt:Text",
-            "--outdir",
-            str(tmp_path),
-            *map(str, paths),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice_text(paths, tmp_path)
     for path, value in zip(paths, samples, strict=True):
         text = squash(path.with_suffix(".txt").read_text(encoding="utf-8-sig"))
         assert _shown_plain(value) in text, path.name

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import require
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -62,15 +63,6 @@ HEADING = "เรื่อง รายงานผลการปฏิบั�
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def require(what: str, available: bool) -> None:
-    """Skip when a tool is missing, but FAIL on CI (CI=true), where it must be there."""
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing, and CI=true requires it")
-    pytest.skip(f"{what} is not installed")
 
 
 def require_libreoffice() -> None:

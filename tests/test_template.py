@@ -7,7 +7,6 @@ import dataclasses
 import io
 import pickle
 import re
-import subprocess
 import zipfile
 
 import docx
@@ -18,8 +17,8 @@ from conftest import (
     SEED_DATA,
     W,
     document_text,
+    libreoffice_text,
     make_template,
-    require_tool,
     split_tag_runs,
 )
 from docx.oxml.parser import parse_xml
@@ -49,25 +48,10 @@ def test_hostile_values_print_as_text(tmp_path):
 
 @pytest.mark.libreoffice
 def test_hostile_values_open_in_libreoffice(tmp_path):
-    soffice = require_tool("soffice")
     report = load(SEED_DATA)
     indicator = report.indicator.model_copy(update={"name": HOSTILE})
     [document] = api.render(report.model_copy(update={"indicator": indicator}), out_dir=tmp_path)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "txt:Text",
-            "--outdir",
-            str(tmp_path),
-            str(document.path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    libreoffice_text([document.path], tmp_path)
     text = (tmp_path / document.path.with_suffix(".txt").name).read_text(encoding="utf-8-sig")
     assert SHOWN in text
 
