@@ -165,6 +165,9 @@ def check_values(
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: How JSON and YAML text write a surrogate (\\ud800, \\U0000DC00): text without one
+#: (nor a surrogate itself) parses to data without any.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 
 
 def drop_lone_surrogates(value: Any) -> Any:
@@ -293,11 +296,13 @@ def parse_json(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap
     duplicates: dict[int, list[str]] = {}
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in items:
-            if key in result:
-                duplicates.setdefault(id(result), []).append(key)
-            result[key] = value
+        result = dict(items)
+        if len(result) < len(items):  # a key given twice: which ones, in order
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    duplicates.setdefault(id(result), []).append(key)
+                seen.add(key)
         return result
 
     try:
@@ -464,6 +469,17 @@ def validate(
 ) -> Report:
     """Validate parsed data; raise one `DataError` listing every problem found."""
     lines = lines or {}
+    _require_mapping(raw, file)
+    try:  # data given as a dict has not been bounded by a parser
+        problems = check_values(raw, limits, lines)
+    except DataError as exc:
+        raise exc.with_file(file) if file is not None else exc from None
+    if problems:
+        raise DataError(problems, file)
+    return _validate_bounded(drop_lone_surrogates(raw), lines, file)
+
+
+def _require_mapping(raw: Any, file: str | Path | None) -> None:
     if not isinstance(raw, dict):
         raise DataError(
             Problem(
@@ -471,13 +487,10 @@ def validate(
             ),
             file,
         )
-    try:  # data given as a dict has not been bounded by a parser
-        problems = check_values(raw, limits, lines)
-    except DataError as exc:
-        raise exc.with_file(file) if file is not None else exc from None
-    if problems:
-        raise DataError(problems, file)
-    raw = drop_lone_surrogates(raw)
+
+
+def _validate_bounded(raw: dict, lines: LineMap, file: str | Path | None) -> Report:
+    """`validate` for data already bounded and rid of lone surrogates."""
     problems = _method_problems(raw, lines)
     try:
         report = Report.model_validate(raw)
@@ -517,7 +530,10 @@ def loads(
         raise exc.with_file(name) from None
     if problems:
         raise DataError(problems, name)
-    return validate(raw, lines, name, limits)
+    _require_mapping(raw, name)
+    if _SURROGATE.search(text) or _SURROGATE_ESCAPE.search(text):
+        raw = drop_lone_surrogates(raw)
+    return _validate_bounded(raw, lines, name)
 
 
 __all__ = [

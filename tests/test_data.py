@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import REPORT_DATA, SEED_DATA
 
 from docgen.cli import main
-from docgen.data import load, loads
+from docgen.data import load, loads, validate
 from docgen.errors import DataError
 from docgen.limits import DEFAULT_LIMITS
 
@@ -431,11 +431,35 @@ def test_an_endless_stream_is_read_only_up_to_the_limit(tmp_path):
     assert not writer.is_alive()
 
 
-def test_lone_surrogates_are_dropped_and_pairs_kept():
+def _seed_with(code: str, name: str) -> dict:
     raw = json.loads(json.dumps(yaml.safe_load(SEED_YAML), default=str))
-    raw["indicator"]["code"] = "3.2\ud800"
-    raw["indicator"]["name"] = "\U0001f600\udfff name"
-    text = json.dumps(raw)  # escapes: "3.2\\ud800", "\\ud83d\\ude00\\udfff name"
-    assert "\\ud83d\\ude00\\udfff" in text
-    report = loads(text, fmt="json", name="s.json")
+    raw["indicator"]["code"], raw["indicator"]["name"] = code, name
+    return raw
+
+
+def _as_yaml(code_escape: str, name_escape: str) -> str:
+    """The seed as YAML with the code and name written as double-quoted escapes."""
+    text = yaml.safe_dump(_seed_with("CODE", "NAME"), allow_unicode=True)
+    return text.replace("code: CODE", f'code: "3.2{code_escape}"').replace(
+        "name: NAME", f'name: "{name_escape} name"'
+    )
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        # JSON escapes: "3.2\\ud800", "\\ud83d\\ude00\\udfff name"
+        lambda: loads(json.dumps(_seed_with("3.2\ud800", "\U0001f600\udfff name")), "json"),
+        lambda: loads(_as_yaml("\\ud800", "\\U0001F600\\U0000DFFF"), "yaml"),
+        # the surrogates themselves in the text, as a script may pass it
+        lambda: loads(
+            json.dumps(_seed_with("3.2\ud800", "\U0001f600\udfff name"), ensure_ascii=False),
+            "json",
+        ),
+        lambda: validate(_seed_with("3.2\ud800", "\U0001f600\udfff name")),
+    ],
+    ids=["json-escapes", "yaml-escapes", "text", "validate-dict"],
+)
+def test_lone_surrogates_are_dropped_and_pairs_kept(read):
+    report = read()
     assert (report.indicator.code, report.indicator.name) == ("3.2", "\U0001f600 name")
