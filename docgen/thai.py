@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
+from babel import Locale
 from babel.dates import get_day_names, get_month_names
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from pythainlp.util import num_to_thaiword
 
 __all__ = [
@@ -266,11 +267,21 @@ def format_number(
             exponent = number.normalize().as_tuple().exponent
         decimals = max(0, -int(exponent))
     number = _quantize(number, decimals)
-    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
     # Babel quantizes again in the current context; give it room and our rounding rule
     # (a no-op on an already-quantized value, but safe beyond the default 28 digits).
     with localcontext(prec=_digits_needed(number, decimals), rounding=ROUND_HALF_UP):
-        return format_decimal(number, format=pattern, locale="th_TH")
+        return _number_pattern(decimals, grouping).apply(number, _THAI)
+
+
+_THAI = Locale.parse("th_TH")
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(decimals: int, grouping: bool) -> NumberPattern:
+    """Babel's pattern for a number of decimals, parsed once (as `format_decimal` would)."""
+    return parse_pattern(
+        ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
+    )
 
 
 def with_unit(number: str, unit: str) -> str:
