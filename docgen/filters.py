@@ -155,12 +155,15 @@ def _to_text(value: Any) -> str:
 
 def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
-        if hasattr(value, "__html__"):
+        if type(value) is str:  # most printed values: the checks below in their order
+            text = transform(xml_safe(value))
+        elif hasattr(value, "__html__"):
             emit(len(value) if isinstance(value, str) else 0)
             return value
-        if value is None:
+        elif value is None:
             return ""
-        text = transform(xml_safe(_to_text(value)))
+        else:
+            text = transform(xml_safe(_to_text(value)))
         # docxtpl turns each newline and tab into a few dozen characters of XML.
         emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
         if "{_" in text or "_}" in text:  # docxtpl would read these as its escapes

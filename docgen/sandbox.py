@@ -530,6 +530,9 @@ class _NoFiles(BaseLoader):
         )
 
 
+_STR_FORMAT = frozenset({"format", "format_map"})
+
+
 class MeteredSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, metered by the current `Budget`.
 
@@ -544,6 +547,8 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *, filters: dict[str, Callable[..., Any]] | None = None, **options: Any):
         super().__init__(loader=_NoFiles(), **options)
         self._safe: dict[tuple[type, str], bool] = {}
+        # (type, name) pairs read as they are: safe, and not str.format (which is wrapped)
+        self._plain: set[tuple[type, str]] = set()
         for name in REMOVED_FILTERS:
             self.filters.pop(name, None)
         self.filters.update(filters or {})
@@ -560,13 +565,22 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
         safe = self._safe.get(key)
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+            if safe and attr not in _STR_FORMAT:
+                self._plain.add(key)
         return safe
 
     # Lookups take no step: without a loop turn or a call between them, their
     # number is bounded by the template's size. What they read is checked,
     # because text a template doubles in a namespace grows without a call.
     def getattr(self, obj: Any, attribute: str) -> Any:
-        return _check_size(super().getattr(obj, attribute), _limits(), "reading {!r}", attribute)
+        if (type(obj), attribute) in self._plain:  # known safe: read it directly
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                value = super().getattr(obj, attribute)
+        else:
+            value = super().getattr(obj, attribute)
+        return _check_size(value, _limits(), "reading {!r}", attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         return _check_size(super().getitem(obj, argument), _limits(), "reading [{!r}]", argument)
