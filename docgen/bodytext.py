@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jinja2
 from jinja2 import nodes
@@ -42,9 +43,10 @@ _TAG = re.compile(r"<(/?)([^\s/>!?]+)[^>]*?(/?)>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # An empty element, start and end tag, found in the reversed text: the end tag
 # ">eman/<" right before a start tag ">... eman<" (not "/>", a comment or a PI).
-_EMPTY_REVERSED = re.compile(r">[^<>]+/<>(?![/!?-])([^<>]*[^/<>!?]<)")
-_EMPTY_REVERSED_HINT = re.compile(r"/<>(?![/!?-])[^<>]*[^/<>!?]<")
+_EMPTY_REVERSED = re.compile(rb">[^<>]+/<>(?![/!?-])([^<>]*[^/<>!?]<)")
+_EMPTY_REVERSED_HINT = re.compile(rb"/<>(?![/!?-])[^<>]*[^/<>!?]<")
 _TABLE_TAG = re.compile(rb"<(/?)w:(tbl|tr|tc|tblGrid|gridCol|gridSpan)\b([^>]*)>")
+_TABLE_TAG_TEXT = re.compile(rb"</?w:(?:tbl|tr|tc|tblGrid|gridCol|gridSpan)\b[^>]*>")
 _SPAN = re.compile(rb'w:val="(\d+)"')
 _ALLOWED = (nodes.Output, nodes.If, nodes.For, nodes.Assign)
 
@@ -112,6 +114,16 @@ def prints_well_formed(environment: jinja2.Environment, source: str) -> bool:
 def _tables_change(xml: bytes) -> bool:
     """Whether docxtpl's fix_tables would change a table of `xml` (or cannot be sure).
 
+    Only the table tags count, and the documents of one template share a few
+    sequences of them (the rows a loop adds vary): each is judged once.
+    """
+    return _table_tags_change(b"".join(_TABLE_TAG_TEXT.findall(xml)))
+
+
+@lru_cache(maxsize=256)
+def _table_tags_change(xml: bytes) -> bool:
+    """`_tables_change` on the table tags of a body, in their order.
+
     As fix_tables counts: each table's grid columns; for each row within it
     (rows of nested tables too) its cells, and the columns they span.
     """
@@ -175,16 +187,33 @@ def _tables_change(xml: bytes) -> bool:
     return bool(frames)
 
 
-def lxml_empty_elements(xml: str) -> str:
-    """``<w:t a="1"></w:t>`` written as lxml writes it, ``<w:t a="1"/>``.
+def _unusual(xml: bytes) -> bool:
+    """Whether `xml` holds one of `_UNUSUAL`. A byte is looked for before the pair
+    it starts: one-byte searches are many times faster, and ``#`` and ``!`` are rare.
 
-    >>> lxml_empty_elements('<w:r><w:t xml:space="preserve"></w:t></w:r><w:p></w:p>')
-    '<w:r><w:t xml:space="preserve"/></w:r><w:p/>'
+    >>> _unusual(b"<w:t>a &amp; b</w:t>"), _unusual(b"<w:t>&#34;</w:t>")
+    (False, True)
     """
-    reversed_xml = xml[::-1]
+    return (
+        b"\n" in xml
+        or b"\r" in xml
+        or b"\t" in xml
+        or (b"#" in xml and b"&#" in xml)
+        or (b"!" in xml and b"<!" in xml)
+        or b"docPr" in xml
+    )
+
+
+def lxml_empty_elements(xml: bytes) -> bytes:
+    """``<w:t a="1"></w:t>`` written as lxml writes it, ``<w:t a="1"/>`` (UTF-8 XML).
+
+    >>> lxml_empty_elements(b'<w:r><w:t xml:space="preserve"></w:t></w:r><w:p></w:p>')
+    b'<w:r><w:t xml:space="preserve"/></w:r><w:p/>'
+    """
+    reversed_xml = xml[::-1]  # a character's bytes come back in order when reversed again
     if not _EMPTY_REVERSED_HINT.search(reversed_xml):
         return xml
-    return _EMPTY_REVERSED.sub(r">/\1", reversed_xml)[::-1]
+    return _EMPTY_REVERSED.sub(rb">/\1", reversed_xml)[::-1]
 
 
 @dataclass(frozen=True)
@@ -194,11 +223,15 @@ class DocumentText:
     head: bytes
     tail: bytes
     body_open: str  # the body's start tag as rendered (with namespace declarations)
-    body_open_inside: str  # and as it reads inside the document
+    body_open_inside: bytes  # and as it reads inside the document (UTF-8)
 
     @classmethod
     def build(
-        cls, shell: etree._Element, body_index: int, environment: jinja2.Environment, source: str
+        cls,
+        shell: etree._Element,
+        body_index: int,
+        environment: jinja2.Environment,
+        source: str,
     ) -> DocumentText | None:
         """The text around the body (whose Jinja `source` is given); None when its
         renders cannot be trusted as text."""
@@ -220,7 +253,7 @@ class DocumentText:
             text[:start].encode("utf-8"),
             text[end:].encode("utf-8"),
             body_open,
-            text[start : end - 2] + ">",
+            (text[start : end - 2] + ">").encode("utf-8"),
         )
 
     def document(self, body: str) -> bytes | None:
@@ -228,7 +261,7 @@ class DocumentText:
         if not body.startswith(self.body_open):
             return None
         encoded = body.encode("utf-8")
-        if any(text in encoded for text in _UNUSUAL) or _tables_change(encoded):
+        if _unusual(encoded) or _tables_change(encoded):
             return None
-        inside = self.body_open_inside + body[len(self.body_open) :]
-        return self.head + lxml_empty_elements(inside).encode("utf-8") + self.tail
+        inside = self.body_open_inside + encoded[len(self.body_open.encode("utf-8")) :]
+        return self.head + lxml_empty_elements(inside) + self.tail

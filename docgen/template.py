@@ -353,7 +353,7 @@ def postprocess(xml: str) -> str:
     """What docxtpl does to rendered XML: its escapes, tabs and breaks in text."""
     if "\n" in xml:
         xml = _NEWLINE_PARAGRAPH.sub(r"<w:p\1", xml)
-    if "{_" in xml or "_}" in xml:
+    if "_" in xml and ("{_" in xml or "_}" in xml):  # "_" alone is found much faster
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docgen import api
-from docgen.bodytext import balanced, prints_well_formed
+from docgen.bodytext import _UNUSUAL, _unusual, balanced, prints_well_formed
 from docgen.context import indicator_context
 from docgen.data import load
 from docgen.filters import make_environment
@@ -132,3 +132,10 @@ def test_a_block_across_paragraphs_takes_the_parse_path_and_still_equals_docxtpl
         ours = zipfile.ZipFile(io.BytesIO(template.render({"show": show})))
         plain = zipfile.ZipFile(io.BytesIO(render_with_docxtpl(path, {"show": show})))
         assert ours.read(DOCUMENT_PART) == plain.read(DOCUMENT_PART)
+
+
+@pytest.mark.parametrize("unusual", [text.decode() for text in _UNUSUAL])
+def test_a_body_with_text_lxml_would_rewrite_takes_the_parse_path(unusual):
+    body = '<w:p><w:r><w:t xml:space="preserve">ผลการดำเนินงาน {}</w:t></w:r></w:p>'
+    assert not _unusual(body.format("&amp; # !").encode())
+    assert _unusual(body.format(unusual).encode())
