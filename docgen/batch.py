@@ -261,11 +261,11 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
     except DocgenError as exc:
         return [_failure(record, {"kind": "data", "message": f"{record.name}: {exc}"})]
     newest_source = settings.template_mtime_ns
-    if record.text is None:
+    if record.text is None and (settings.resume or settings.pdf):
         newest_source = max(newest_source, _mtime_ns(Path(record.input)) or 0)
     outcomes = []
     for position, (indicator, name) in enumerate(zip(report.all_indicators, names, strict=True)):
-        relative = Path(record.folder, name).as_posix()
+        relative = f"{record.folder}/{name}" if record.folder else name
         outputs = {"docx": relative}
         pdf_name = relative.removesuffix(".docx") + ".pdf"
         target = settings.out_dir / relative
