@@ -155,7 +155,7 @@ def _to_text(value: Any) -> str:
 
 def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
-        if type(value) is str:  # most printed values: the checks below in their order
+        if type(value) is str:  # most printed values; what the branches below give a str
             text = transform(xml_safe(value))
         elif hasattr(value, "__html__"):
             emit(len(value) if isinstance(value, str) else 0)
