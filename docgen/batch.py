@@ -95,16 +95,26 @@ def default_jobs() -> int:
 
 
 def _data_files(folder: Path, skip: Path | None) -> list[Path]:
-    """Data files under `folder`, sorted; hidden ones and the output folder left out."""
+    """Data files under `folder`, sorted; hidden ones and the output folder left out.
+
+    Linked folders are not followed (their files could be reached twice);
+    linked files are taken, unless they lead into the output folder.
+    """
     found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
+    for directory, subfolders, files in os.walk(folder):
+        here = Path(directory)
+        if skip is not None and here.resolve().is_relative_to(skip):
+            subfolders.clear()
             continue
-        if skip is not None and path.resolve().is_relative_to(skip):
-            continue
-        if path.suffix.lower() in DATA_SUFFIXES and path.is_file():
-            found.append(path)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in files:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in DATA_SUFFIXES:
+                continue
+            path = here / name
+            if skip is not None and path.is_symlink() and path.resolve().is_relative_to(skip):
+                continue
+            if path.is_file():
+                found.append(path)
     return sorted(found)
 
 

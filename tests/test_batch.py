@@ -552,3 +552,25 @@ def test_limits_reach_the_workers(tmp_path):
         f"{path}: report.organization: the value is 137 bytes long, over the limit of 100 bytes"
         for path in records
     ]
+
+
+def test_a_folder_gives_its_data_files_without_hidden_ones_or_the_output_folder(tmp_path):
+    from docgen.batch import find_inputs
+
+    inputs = tmp_path / "in"
+    for name in ["a.yaml", "sub/b.JSON", "sub/deeper/c.yml", "out/old.json", ".hidden/d.yaml"]:
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / name).write_text("{}", encoding="utf-8")
+    (inputs / ".e.yaml").write_text("{}", encoding="utf-8")
+    (inputs / "notes.txt").write_text("", encoding="utf-8")
+    (inputs / "linked").symlink_to(inputs / "sub")  # a linked folder: not read twice
+    (inputs / "f.yaml").symlink_to(inputs / "out" / "old.json")  # leads into the output
+
+    records = find_inputs([inputs], inputs / "out")
+    found = [(Path(r.input).relative_to(inputs).as_posix(), r.folder) for r in records]
+    assert found == [
+        ("a.yaml", ""),
+        ("sub/b.JSON", "sub"),
+        ("sub/deeper/c.yml", "sub/deeper"),
+    ]
+    assert [r.index for r in records] == [0, 1, 2]
