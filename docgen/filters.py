@@ -156,17 +156,24 @@ def _to_text(value: Any) -> str:
 def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
         if type(value) is str:  # most printed values; what the branches below give a str
-            text = transform(xml_safe(value))
+            text = value
         elif hasattr(value, "__html__"):
             emit(len(value) if isinstance(value, str) else 0)
             return value
         elif value is None:
             return ""
         else:
-            text = transform(xml_safe(_to_text(value)))
-        # docxtpl turns each newline and tab into a few dozen characters of XML.
-        emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
-        if "{_" in text or "_}" in text:  # docxtpl would read these as its escapes
+            text = _to_text(value)
+        if text.isprintable():  # no control character to drop, no newline or tab to count
+            text = transform(text)
+            emit(len(text))
+        else:
+            text = transform(xml_safe(text))
+            # docxtpl turns each newline and tab into a few dozen characters of XML.
+            emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
+        if "_" in text and (
+            "{_" in text or "_}" in text
+        ):  # docxtpl would read these as its escapes
             return escape_markup(text)
         return text  # escaped by the environment's autoescape
 

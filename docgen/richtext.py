@@ -54,7 +54,7 @@ def xml_safe(text: str) -> str:
     >>> xml_safe("a\\x01b\\tc")
     'ab\\tc'
     """
-    return _XML_ILLEGAL.sub("", text)
+    return text if text.isprintable() else _XML_ILLEGAL.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -580,7 +580,9 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
                 value = super().getattr(obj, attribute)
         else:
             value = super().getattr(obj, attribute)
-        return _check_size(value, _limits(), "reading {!r}", attribute)
+        if isinstance(value, _SIZED):
+            return _check_size(value, _limits(), "reading {!r}", attribute)
+        return value
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         return _check_size(super().getitem(obj, argument), _limits(), "reading [{!r}]", argument)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from docgen.richtext import W_NS, RichText, parse_richtext, to_wordml
+from docgen.richtext import _XML_ILLEGAL, W_NS, RichText, parse_richtext, to_wordml, xml_safe
 
 
 def blocks(source: str) -> list[tuple[str | None, str]]:
@@ -88,3 +88,14 @@ def test_empty_rich_text_is_falsy_but_still_one_paragraph():
 def test_control_characters_are_dropped_and_transform_applies():
     xml = to_wordml(parse_richtext("a\x01b 12"), transform=lambda t: t.replace("1", "๑"))
     assert "ab ๑2" in xml and "\x01" not in xml
+
+
+def test_xml_safe_drops_every_character_xml_cannot_hold_and_keeps_the_rest():
+    # xml_safe and the finalizer skip their regex for printable text: that is safe
+    # only because every character XML cannot hold is unprintable.
+    characters = "".join(chr(code) for code in range(0x10000))
+    illegal = [c for c in characters if _XML_ILLEGAL.match(c)]
+    assert len(illegal) == 29 + 2048 + 2
+    assert not any(c.isprintable() for c in illegal)
+    assert xml_safe(characters) == "".join(c for c in characters if c not in illegal)
+    assert xml_safe("ผล\tการ\nดำเนินงาน\x0b") == "ผล\tการ\nดำเนินงาน"
