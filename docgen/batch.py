@@ -363,15 +363,25 @@ def _ready() -> bool:
     return True
 
 
-def _batches(records: Iterator[Record | None], size: int) -> Iterator[list[Record]]:
+def _batches(
+    records: Iterator[Record | None], size: int, total: int | None = None, jobs: int = 1
+) -> Iterator[list[Record]]:
     """Tasks of up to `size` records; a shorter one (even empty) when the records come
-    slowly (None: nothing has come yet), so that a slow script is not kept waiting."""
+    slowly (None: nothing has come yet), so that a slow script is not kept waiting.
+
+    When the `total` is known, the last tasks shrink to a record each, so that the
+    `jobs` workers finish together instead of one waiting for the other's last task.
+    """
     batch: list[Record] = []
+    remaining = total
     for record in records:
         if record is not None:
             batch.append(record)
-        if len(batch) == size or record is None:
+        limit = size if remaining is None else max(1, min(size, remaining // (4 * jobs)))
+        if len(batch) >= limit or record is None:
             yield batch
+            if remaining is not None:
+                remaining -= len(batch)
             batch = []
     if batch:
         yield batch
@@ -632,13 +642,14 @@ def _run_in_workers(
     stop: threading.Event,
     jobs: int,
     before_start: Callable[[], None],
+    total: int | None = None,
 ) -> None:
     with ProcessPoolExecutor(
         jobs, mp_context=_fork_context(), initializer=_start_worker, initargs=(settings,)
     ) as pool:
         pool.submit(_ready).result()  # every worker forked before any thread starts
         before_start()
-        tasks = _batches(records, TASK_RECORDS)
+        tasks = _batches(records, TASK_RECORDS, total, jobs)
         running: dict[Future, list[Record]] = {}
         exhausted = False
         while True:
@@ -833,7 +844,13 @@ def run_batch(
             _run_here(iterator, settings, sink, stop)
         else:
             _run_in_workers(
-                iterator, settings, sink, stop, jobs, lambda: progress.start("records", total)
+                iterator,
+                settings,
+                sink,
+                stop,
+                jobs,
+                lambda: progress.start("records", total),
+                total,
             )
     finally:
         progress.finish()

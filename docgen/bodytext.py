@@ -103,10 +103,12 @@ def _block_prints_balanced(body: list[nodes.Node]) -> bool:
     return balanced("".join(static))
 
 
-def prints_well_formed(environment: jinja2.Environment, source: str) -> bool:
-    """Whether every render of `source` is well-formed XML, whatever the data."""
+def prints_well_formed(environment: jinja2.Environment, source: str | nodes.Template) -> bool:
+    """Whether every render of `source` (or its parsed tree) is well-formed XML,
+    whatever the data."""
     try:
-        return _block_prints_balanced(environment.parse(source).body)
+        tree = environment.parse(source) if isinstance(source, str) else source
+        return _block_prints_balanced(tree.body)
     except (jinja2.TemplateSyntaxError, RecursionError):
         return False
 
@@ -232,15 +234,16 @@ class DocumentText:
         body_index: int,
         environment: jinja2.Environment,
         source: str,
+        tree: nodes.Template | None = None,
     ) -> DocumentText | None:
-        """The text around the body (whose Jinja `source` is given); None when its
-        renders cannot be trusted as text."""
+        """The text around the body (whose Jinja `source` is given, and its parsed
+        `tree` if at hand); None when its renders cannot be trusted as text."""
         body_open = source[: source.find(">") + 1]
         if not body_open.startswith("<w:body") or body_open.endswith("/>"):
             return None
         if any(text in source for text in _UNUSUAL_TEMPLATE):
             return None
-        if not prints_well_formed(environment, source):
+        if not prints_well_formed(environment, source if tree is None else tree):
             return None
         root = copy.deepcopy(shell)
         root.insert(body_index, etree.fromstring(body_open + "</w:body>"))

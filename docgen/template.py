@@ -642,17 +642,18 @@ class Template:
         found = analyse(self._env, part.tags(), part.source)
         if part.problems or found.problems:
             return part.in_document_order(part.problems + found.problems)
+        text = None
         try:
-            compiled = self._env.from_string(part.source)
+            tree = self._env.parse(part.source)  # parsed once: checked, then compiled
+            if part.shell is not None:  # before compiling, which changes the tree
+                text = DocumentText.build(part.shell, part.body_index, self._env, part.source, tree)
+            compiled = self._env.from_string(tree)
         except jinja2.TemplateSyntaxError as exc:
             location = _location_at(part.lines, exc.lineno)
             unknown = _UNKNOWN_NAME.search(exc.message or "")
             if unknown:
                 return [unknown_name_problem(self._env, unknown[1], unknown[2], location)]
             return [TemplateProblem(_syntax_message(exc), location, _syntax_hint(exc))]
-        text = None
-        if part.shell is not None:
-            text = DocumentText.build(part.shell, part.body_index, self._env, part.source)
         self._parts[part.name] = _CompiledPart(
             part.name, part.label, compiled, part.lines, part.shell, part.body_index, text
         )

@@ -574,3 +574,16 @@ def test_a_folder_gives_its_data_files_without_hidden_ones_or_the_output_folder(
         ("sub/deeper/c.yml", "sub/deeper"),
     ]
     assert [r.index for r in records] == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("total", "jobs", "first", "last"),
+    [(1000, 2, [16, 16, 16], [1, 1, 1]), (40, 2, [5, 4, 3], [1, 1, 1]), (None, 2, [16, 16], [8])],
+)
+def test_tasks_shrink_towards_the_end_so_that_workers_finish_together(total, jobs, first, last):
+    from docgen.batch import _batches
+
+    records = range(total or 40)
+    sizes = [len(task) for task in _batches(iter(records), 16, total, jobs)]
+    assert sum(sizes) == len(records) and max(sizes) <= 16
+    assert sizes[: len(first)] == first and sizes[-len(last) :] == last
