@@ -98,14 +98,14 @@ def atomic_write_bytes(
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(tmp, flags, 0o666)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                if isinstance(data, bytes | bytearray | memoryview):
-                    fh.write(data)
-                else:
-                    fh.writelines(data)
+            try:
+                pieces = [data] if isinstance(data, bytes | bytearray | memoryview) else data
+                for piece in pieces:
+                    _write_all(fd, piece)
                 if fsync:
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -115,6 +115,14 @@ def atomic_write_bytes(
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
+
+
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    """Write all of `data` to a file descriptor (no file object: three system calls
+    fewer for every document)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _fsync_file(path: Path) -> None:
