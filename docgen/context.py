@@ -123,10 +123,13 @@ def _number(value: Decimal, places: int | None = None) -> str:
     return thai.format_number(value, places, grouping=True)
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=1024)
 def _rich(source: str | None) -> RichText:
     """Rich text, parsed once per text: in a batch every office's report of an
-    indicator repeats its description and step definitions. RichText is immutable."""
+    indicator repeats its description and step definitions. RichText is immutable.
+
+    Room for a round's definitions (twenty indicators, six texts each) and the texts
+    of the offices' own that pass between two reports of one indicator."""
     return RichText.parse(source)
 
 
