@@ -32,6 +32,8 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
+from .richtext import WORDML_EMPTY_ELEMENTS
+
 #: In a rendered body: text that makes the parser's way necessary (character
 #: references, line ends and tabs lxml rewrites, drawings, comments, CDATA). Looked
 #: for in the encoded body, where a substring test is a fast scan.
@@ -218,6 +220,31 @@ def lxml_empty_elements(xml: bytes) -> bytes:
     return _EMPTY_REVERSED.sub(rb">/\1", reversed_xml)[::-1]
 
 
+# In a template: a start tag right before a Jinja tag (its element is empty when
+# that prints nothing), an element already empty, a Jinja tag inside a tag.
+_START_BEFORE_JINJA = re.compile(r"<([^\s/>!?]+)([^<>]*)(?<!/)>(?=\s*\{[{%#])")
+_EMPTY_ELEMENT = re.compile(r"<([^\s/>!?]+)[^<>]*(?<!/)></\1>")
+_JINJA_IN_TAG = re.compile(r"<[^<>]*\{[{%#]")
+
+
+def empty_element_sites(source: str) -> tuple[bytes, ...] | None:
+    """Every empty element (``<x a="1"></x>``, as lxml would not write it) that a
+    render of `source` can hold, given that what it prints is escaped text and
+    docgen's paragraphs; None when that cannot be told (a tag prints into a tag).
+
+    >>> empty_element_sites('<w:p><w:r><w:t xml:space="preserve">{{ x }}</w:t></w:r></w:p>')
+    (b'<w:p></w:p>', b'<w:t xml:space="preserve"></w:t>')
+    """
+    if _JINJA_IN_TAG.search(source):
+        return None
+    sites = {
+        f"<{name}{attributes}></{name}>" for name, attributes in _START_BEFORE_JINJA.findall(source)
+    }
+    sites.update(match.group(0) for match in _EMPTY_ELEMENT.finditer(source))
+    sites.update(WORDML_EMPTY_ELEMENTS)
+    return tuple(sorted(site.encode("utf-8") for site in sites))
+
+
 @dataclass(frozen=True)
 class DocumentText:
     """document.xml around its body, as lxml writes it, for rendered bodies as text."""
@@ -226,6 +253,7 @@ class DocumentText:
     tail: bytes
     body_open: str  # the body's start tag as rendered (with namespace declarations)
     body_open_inside: bytes  # and as it reads inside the document (UTF-8)
+    empty_sites: tuple[bytes, ...] | None = None  # see `empty_element_sites`
 
     @classmethod
     def build(
@@ -257,14 +285,24 @@ class DocumentText:
             text[end:].encode("utf-8"),
             body_open,
             (text[start : end - 2] + ">").encode("utf-8"),
+            empty_element_sites(source),
         )
 
-    def document(self, body: str) -> bytes | None:
-        """The whole document.xml for a rendered body, or None: parse it instead."""
+    def document(self, body: str, printed_known_markup: bool = False) -> bytes | None:
+        """The whole document.xml for a rendered body, or None: parse it instead.
+
+        `printed_known_markup`: the render printed no markup but docgen's paragraphs
+        (`WordParagraphs`), and postprocessing changed nothing, so the empty
+        elements it can hold are the template's `empty_sites`: a few quick searches
+        instead of a scan of the whole body.
+        """
         if not body.startswith(self.body_open):
             return None
         encoded = body.encode("utf-8")
         if _unusual(encoded) or _tables_change(encoded):
             return None
         inside = self.body_open_inside + encoded[len(self.body_open.encode("utf-8")) :]
+        sites = self.empty_sites
+        if printed_known_markup and sites is not None and not any(s in encoded for s in sites):
+            return self.head + inside + self.tail
         return self.head + lxml_empty_elements(inside) + self.tail

@@ -25,8 +25,16 @@ from lxml import etree
 from markupsafe import Markup
 
 from . import thai
-from .richtext import W_NS, RichText, escape_markup, text_paragraph, to_wordml, xml_safe
-from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room
+from .richtext import (
+    W_NS,
+    RichText,
+    WordParagraphs,
+    escape_markup,
+    text_paragraph,
+    to_wordml,
+    xml_safe,
+)
+from .sandbox import MeteredSandbox, bounded_text, emit, ensure_room, note_other_markup
 from .scoring import display_round, format_compact
 
 DIGIT_STYLES = ("arabic", "thai")
@@ -113,11 +121,11 @@ def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
         ppr, rpr = props(ppr64, rpr64)
         if isinstance(value, RichText):
             ensure_room(_wordml_size(value, len(ppr), len(rpr)))
-            return Markup(to_wordml(value.blocks, ppr, rpr, transform))
+            return WordParagraphs(to_wordml(value.blocks, ppr, rpr, transform))
         if hasattr(value, "__html__"):  # docxtpl RichTextParagraph, Listing, Markup
             return Markup(value.__html__())
         text = "" if value is None else _to_text(value)
-        return Markup(text_paragraph(text, ppr, rpr, transform))
+        return WordParagraphs(text_paragraph(text, ppr, rpr, transform))
 
     return docgen_paragraphs
 
@@ -159,6 +167,8 @@ def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
             text = value
         elif hasattr(value, "__html__"):
             emit(len(value) if isinstance(value, str) else 0)
+            if type(value) is not WordParagraphs:
+                note_other_markup()
             return value
         elif value is None:
             return ""

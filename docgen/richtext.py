@@ -509,6 +509,18 @@ def _text_run(rpr: str, text: str) -> str:
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
 
 
+#: The empty elements `to_wordml` may write as ``<x></x>`` (lxml writes ``<x/>``);
+#: everything else it writes is spelled as lxml would.
+WORDML_EMPTY_ELEMENTS = ("<w:p></w:p>", '<w:t xml:space="preserve"></w:t>')
+
+
+class WordParagraphs(markupsafe.Markup):
+    """Paragraphs that `to_wordml` wrote, as a template prints them: markup whose
+    only spellings that lxml would change are `WORDML_EMPTY_ELEMENTS`."""
+
+    __slots__ = ()
+
+
 def to_wordml(
     blocks: tuple[Block, ...],
     ppr: str = "",

@@ -83,7 +83,7 @@ class LimitExceeded(Exception):
 class Budget:
     """What one document's render may still spend: steps, time, output, nesting."""
 
-    __slots__ = ("limits", "deadline", "steps", "output", "depth", "_until_clock")
+    __slots__ = ("limits", "deadline", "steps", "output", "depth", "other_markup", "_until_clock")
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -91,6 +91,7 @@ class Budget:
         self.steps = 0
         self.output = 0
         self.depth = 0
+        self.other_markup = False  # printed markup docgen did not write (see bodytext)
         self._until_clock = _CLOCK_EVERY
 
     def step(self) -> None:
@@ -163,6 +164,13 @@ def emit(chars: int) -> None:
         budget.output += chars
         if budget.output > budget.limits.output_chars:
             raise _output_too_large(budget.limits)
+
+
+def note_other_markup() -> None:
+    """The document printed markup that docgen's paragraph filter did not write."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.other_markup = True
 
 
 def ensure_room(chars: int) -> None:

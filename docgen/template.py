@@ -667,12 +667,16 @@ class Template:
         Called inside `render`, the part draws on that document's budget;
         called alone it is metered on its own with the template's limits.
         """
+        return postprocess(self._render_raw(name, context))
+
+    def _render_raw(self, name: str, context: dict[str, Any]) -> str:
+        """One part's XML as Jinja renders it, before docxtpl's postprocessing."""
         if active_budget() is None:
             with metered(self.limits):
-                return self.render_part_xml(name, context)
+                return self._render_raw(name, context)
         part = self._parts[name]
         try:
-            xml = part.template.render(context)
+            return part.template.render(context)
         except TemplateError:
             raise
         except LimitExceeded as exc:
@@ -730,7 +734,6 @@ class Template:
                 _locate(part, _template_lineno(exc)),
                 "look for a loop or a value that grows without end",
             ) from None
-        return postprocess(xml)
 
     def _parse_rendered(self, part: _CompiledPart, xml: str) -> etree._Element:
         """The rendered XML as a tree, parsed strictly: nothing in it may be lost."""
@@ -746,9 +749,12 @@ class Template:
 
     def _render_document(self, context: dict[str, Any]) -> bytes:
         part = self._parts[DOCUMENT_PART]
-        xml = self.render_part_xml(DOCUMENT_PART, context)
+        raw = self._render_raw(DOCUMENT_PART, context)
+        xml = postprocess(raw)
         if part.text is not None:
-            document = part.text.document(xml)
+            budget = active_budget()
+            known = xml == raw and budget is not None and not budget.other_markup
+            document = part.text.document(xml, printed_known_markup=known)
             if document is not None:
                 return document
         try:

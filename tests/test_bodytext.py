@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx
 import pytest
-from conftest import SEED_DATA
+from conftest import SEED_DATA, make_template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from docgen import api
-from docgen.bodytext import _UNUSUAL, _unusual, balanced, prints_well_formed
+from docgen.bodytext import (
+    _UNUSUAL,
+    _unusual,
+    balanced,
+    empty_element_sites,
+    prints_well_formed,
+)
 from docgen.context import indicator_context
 from docgen.data import load
 from docgen.filters import make_environment
+from docgen.richtext import WORDML_EMPTY_ELEMENTS, RichText
 from docgen.template import DOCUMENT_PART, Template, _parsed_document, render_with_docxtpl
 
 SEED = load(SEED_DATA)
@@ -139,3 +148,51 @@ def test_a_body_with_text_lxml_would_rewrite_takes_the_parse_path(unusual):
     body = '<w:p><w:r><w:t xml:space="preserve">ผลการดำเนินงาน {}</w:t></w:r></w:p>'
     assert not _unusual(body.format("&amp; # !").encode())
     assert _unusual(body.format(unusual).encode())
+
+
+EMPTIED = {
+    # a value that prints nothing, alone in its text element
+    "value": (["{{ x }}"], {"x": ""}),
+    "if-nothing": (["{% if a %}x{% endif %}"], {"a": False}),
+    "comment": (["{# a note #}"], {}),
+    # docgen's paragraphs of a rich text left without text
+    "rich-text": (["{{p x }}"], {"x": RichText.parse("\x01")}),
+    # markup docgen did not write, from a script's context
+    "other-markup": (
+        ["a {{r x }} b"],
+        {"x": Markup('<w:r><w:rPr></w:rPr><w:t xml:space="preserve">x</w:t></w:r>')},
+    ),
+    "table-cell": ([], {"x": ""}),
+    # docxtpl's line breaks, made after rendering, leave a text element empty
+    "line-break": (["{{ x }}"], {"x": "\nline"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EMPTIED))
+def test_empty_elements_come_out_as_lxml_writes_them(tmp_path, case):
+    paragraphs, context = EMPTIED[case]
+    table = [["{{ x }}", "b"]] if case == "table-cell" else None
+    template = Template(make_template(tmp_path / f"{case}.docx", paragraphs, table))
+    ours = zipfile.ZipFile(io.BytesIO(template.render(context))).read(DOCUMENT_PART)
+    part = template._parts[DOCUMENT_PART]
+    assert part.text is not None  # the text path was open to it
+    assert ours == _parsed_document(part, template.render_part_xml(DOCUMENT_PART, context))
+    assert not re.search(rb"<([^\s/>!?]+)[^<>]*(?<!/)></\1>", ours)
+
+
+@pytest.mark.parametrize(
+    ("source", "sites"),
+    [
+        ("<w:p><w:r><w:t>{{ x }}</w:t></w:r></w:p>", [b"<w:t></w:t>"]),
+        ("<w:tc> {%- if a %}<w:p/>{% endif %}</w:tc>", [b"<w:tc></w:tc>"]),
+        ("<w:p><w:pPr/>{{ x }}</w:p><w:r></w:r>", [b"<w:p></w:p>", b"<w:r></w:r>"]),
+        ('<w:shd w:fill="{{ colour }}"/>', None),
+    ],
+    ids=["value", "block", "static", "tag-in-a-tag"],
+)
+def test_the_empty_elements_a_template_can_print_are_known(source, sites):
+    found = empty_element_sites(source)
+    if sites is None:
+        assert found is None
+    else:
+        assert set(sites) | {s.encode() for s in WORDML_EMPTY_ELEMENTS} == set(found)
