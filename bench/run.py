@@ -22,7 +22,8 @@ share of its sample; (b) and (c) count the mean of their two runs). A shared
 machine is faster at one moment than at the next, by more than the targets'
 margins; within a round the three see about the same machine, so each round
 gives a pair of ratios, and the targets are judged on the median round. Times
-are the rounds' totals (a) and medians (b, c). Peak
+are the rounds' totals (a) and medians (b, c). Each round also measures how much
+faster --jobs processes do pure CPU work than one: the most (c) could gain. Peak
 memory of (b) is measured in fresh processes at N and at --memory-n records.
 Results are printed and saved to bench/results/latest.json.
 """
@@ -33,6 +34,7 @@ import argparse
 import dataclasses
 import gc
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -129,6 +131,33 @@ def peak_memory(folder: Path, out: Path) -> dict[str, float]:
     return json.loads(line)
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cpu_scaling(jobs: int, n: int = 4_000_000) -> float:
+    """How many times faster `jobs` processes do `jobs` equal shares of pure CPU work
+    than one process does them all: what (c) can gain over (b) on this machine at
+    this moment, at best (virtual CPUs may share a core, or a host)."""
+
+    def alone() -> float:
+        started = time.perf_counter()
+        for _ in range(jobs):
+            _spin(n)
+        return time.perf_counter() - started
+
+    before = alone()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map(_spin, [1] * jobs)  # every worker started
+        started = time.perf_counter()
+        pool.map(_spin, [n] * jobs, chunksize=1)
+        together = time.perf_counter() - started
+    return (before + alone()) / 2 / together  # one process before and after: a drift evens out
+
+
 def pdf_one_start_each(documents: list[Path], out: Path) -> float:
     """(d) baseline: one soffice process per document, seconds per document.
 
@@ -181,6 +210,7 @@ class Round:
     b_docs: int
     c_seconds: float
     c_docs: int
+    cpu_scaling: float  # see `cpu_scaling`
 
     @property
     def b_vs_a(self) -> float:
@@ -243,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for (c) and (d)")
     parser.add_argument("--pdf-sample", type=int, default=6, help="documents for (d) baseline")
     parser.add_argument("--pdf-docs", type=int, default=60, help="documents for (d) batched")
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of (a), (b) and (c)")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds of (a), (b) and (c)")
     parser.add_argument("--no-pdf", action="store_true", help="skip (d)")
     args = parser.parse_args(argv)
 
@@ -279,7 +309,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
         a_s, a_n = timed(plain_docxtpl, share, work / f"a{round_}")
         c2_s, _ = timed(docgen_batch, records, work / f"c{round_}-2", args.jobs)
         b2_s, _ = timed(docgen_batch, records, work / f"b{round_}-2", 1)
-        rounds.append(Round(a_s, a_n, (b1_s + b2_s) / 2, b_n, (c1_s + c2_s) / 2, c_n))
+        scaling = cpu_scaling(args.jobs)
+        rounds.append(Round(a_s, a_n, (b1_s + b2_s) / 2, b_n, (c1_s + c2_s) / 2, c_n, scaling))
     cli_s = docgen_command(records, work / "cli", args.jobs)
     memory_n = peak_memory(records, work / "m1")
     memory_big = peak_memory(big, work / "m2")
@@ -291,6 +322,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     c_s = statistics.median(r.c_seconds for r in rounds)
     b_vs_a = statistics.median(r.b_vs_a for r in rounds)
     c_vs_b = statistics.median(r.c_vs_b for r in rounds)
+    scaling = statistics.median(r.cpu_scaling for r in rounds)
     a_ms, b_ms, c_ms = (1000 * s / n for s, n in ((a_s, a_n), (b_s, b_n), (c_s, c_n)))
     growth = memory_big["peak_rss_mb"] / memory_n["peak_rss_mb"] - 1
     print()
@@ -298,12 +330,20 @@ def run(args: argparse.Namespace, work: Path) -> int:
     print(row("(a) plain docxtpl, per document", a_n, a_s, "1x"))
     print(row("(b) docgen, one process", b_n, b_s, f"{b_vs_a:.1f}x (a)"))
     print(row(f"(c) docgen batch --jobs {args.jobs}", c_n, c_s, f"{c_vs_b:.2f}x (b)"))
-    print(f"    {len(rounds)} rounds, ms/doc of (a) | (b) | (c), and the ratios of each round:")
+    print(
+        f"    {len(rounds)} rounds, ms/doc of (a) | (b) | (c), the ratios of each round, and "
+        f"what {args.jobs} processes gain on pure CPU work:"
+    )
     for r in rounds:
         print(
             f"    {1000 * r.a_seconds / r.a_docs:7.2f} | {1000 * r.b_seconds / r.b_docs:5.2f} | "
             f"{1000 * r.c_seconds / r.c_docs:5.2f}   (b) {r.b_vs_a:5.1f}x (a), (c) {r.c_vs_b:.2f}x (b)"
+            f"   CPU {r.cpu_scaling:.2f}x"
         )
+    print(
+        f"    on this machine {args.jobs} processes did pure CPU work {scaling:.2f}x as fast as "
+        f"one (median round): (c) got {c_vs_b / scaling:.0%} of that"
+    )
     print(
         f"    the `docgen batch --jobs {args.jobs}` command, Python start-up included: "
         f"{cli_s:.2f} s ({c_n / cli_s:.0f} docs/s)"
@@ -320,6 +360,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         "a": {"documents": a_n, "seconds": a_s, "ms_per_doc": a_ms},
         "b": {"documents": b_n, "median_seconds": b_s, "ms_per_doc": b_ms, "vs_a": b_vs_a},
         "c": {"documents": c_n, "median_seconds": c_s, "ms_per_doc": c_ms, "vs_b": c_vs_b},
+        "cpu_scaling": scaling,
         "command_seconds": cli_s,
         "memory": {"n": memory_n, "memory_n": memory_big, "growth": growth},
     }
