@@ -669,9 +669,6 @@ def _run_in_workers(
                 task = next(tasks, None)
                 if task is None:
                     exhausted = True
-                    # While the last tasks render, flush what is written so far:
-                    # the manifest's flush at the end then has little left to do.
-                    _sync_to_disk()
                     break
                 if not task:  # nothing has come in yet: see to the running ones
                     break
