@@ -8,6 +8,7 @@ import io
 import pickle
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -331,6 +332,17 @@ def test_template_resaved_by_libreoffice_renders_the_same_text(
 W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
+def _template_opening_with(path: Path, paragraph_xml: str, *more: str) -> Path:
+    """A .docx whose first paragraph is `paragraph_xml` as Word writes it, then `more`."""
+    document = docx.Document()
+    first = document.add_paragraph()
+    first._p.getparent().replace(first._p, parse_xml(paragraph_xml))
+    for text in more:
+        document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
 @pytest.mark.parametrize(
     "middle",
     [
@@ -341,19 +353,13 @@ W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     ids=["tracked-insertion", "hyperlink", "smart-tag"],
 )
 def test_a_tag_split_across_a_word_element_keeps_the_text_around_it(tmp_path, middle):
-    path = tmp_path / "t.docx"
-    document = docx.Document()
-    first = document.add_paragraph()
-    first._p.getparent().replace(
-        first._p,
-        parse_xml(
-            f"<w:p {W_DECL}><w:r><w:t xml:space='preserve'>Code: {{{{ indi</w:t></w:r>"
-            + middle.format("<w:r><w:t xml:space='preserve'>cator.code }} end</w:t></w:r>")
-            + "<w:r><w:t xml:space='preserve'> after</w:t></w:r></w:p>"
-        ),
+    path = _template_opening_with(
+        tmp_path / "t.docx",
+        f"<w:p {W_DECL}><w:r><w:t xml:space='preserve'>Code: {{{{ indi</w:t></w:r>"
+        + middle.format("<w:r><w:t xml:space='preserve'>cator.code }} end</w:t></w:r>")
+        + "<w:r><w:t xml:space='preserve'> after</w:t></w:r></w:p>",
+        "second {{ indicator.name }}",
     )
-    document.add_paragraph("second {{ indicator.name }}")
-    document.save(path)
     out = tmp_path / "out.docx"
     out.write_bytes(Template(path).render({"indicator": {"code": "3.2", "name": "N"}}))
     body = docx.Document(str(out)).element.body
@@ -364,18 +370,12 @@ def test_a_tag_split_across_a_word_element_keeps_the_text_around_it(tmp_path, mi
 
 
 def test_tags_in_tracked_deletions_are_not_run(tmp_path):
-    path = tmp_path / "t.docx"
-    document = docx.Document()
-    first = document.add_paragraph()
-    first._p.getparent().replace(
-        first._p,
-        parse_xml(
-            f"<w:p {W_DECL}><w:del w:id='1' w:author='clerk' w:date='2024-01-01T00:00:00Z'>"
-            "<w:r><w:delText>{{ indicator.gone }}</w:delText></w:r></w:del>"
-            "<w:r><w:t>{{ indicator.code }}</w:t></w:r></w:p>"
-        ),
+    path = _template_opening_with(
+        tmp_path / "t.docx",
+        f"<w:p {W_DECL}><w:del w:id='1' w:author='clerk' w:date='2024-01-01T00:00:00Z'>"
+        "<w:r><w:delText>{{ indicator.gone }}</w:delText></w:r></w:del>"
+        "<w:r><w:t>{{ indicator.code }}</w:t></w:r></w:p>",
     )
-    document.save(path)
     out = tmp_path / "out.docx"
     out.write_bytes(Template(path).render({"indicator": {"code": "3.2"}}))
     body = docx.Document(str(out)).element.body
