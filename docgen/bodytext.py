@@ -251,7 +251,7 @@ class DocumentText:
 
     head: bytes
     tail: bytes
-    body_open: str  # the body's start tag as rendered (with namespace declarations)
+    body_open: bytes  # the body's start tag as rendered (with namespace declarations)
     body_open_inside: bytes  # and as it reads inside the document (UTF-8)
     empty_sites: tuple[bytes, ...] | None = None  # see `empty_element_sites`
 
@@ -283,7 +283,7 @@ class DocumentText:
         return cls(
             text[:start].encode("utf-8"),
             text[end:].encode("utf-8"),
-            body_open,
+            body_open.encode("utf-8"),
             (text[start : end - 2] + ">").encode("utf-8"),
             empty_element_sites(source),
         )
@@ -296,12 +296,12 @@ class DocumentText:
         elements it can hold are the template's `empty_sites`: a few quick searches
         instead of a scan of the whole body.
         """
-        if not body.startswith(self.body_open):
-            return None
         encoded = body.encode("utf-8")
+        if not encoded.startswith(self.body_open):
+            return None
         if _unusual(encoded) or _tables_change(encoded):
             return None
-        inside = self.body_open_inside + encoded[len(self.body_open.encode("utf-8")) :]
+        inside = self.body_open_inside + encoded[len(self.body_open) :]
         sites = self.empty_sites
         if printed_known_markup and sites is not None and not any(s in encoded for s in sites):
             return self.head + inside + self.tail
