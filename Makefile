@@ -29,7 +29,7 @@ screenshots: $(STAMP)
 	$(PY) docs/screenshots.py docs
 # the README's template reference is generated; a test fails when it is stale
 readme: $(STAMP)
-	$(PY) -c "from docgen.reference import update_readme; update_readme('README.md')"
+	$(PY) -c "from docgen.report.reference import update_readme; update_readme('README.md')"
 
 lint: $(STAMP)
 	$(PY) -m ruff check docgen tests

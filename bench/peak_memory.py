@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from docgen import api
-from docgen.batch import find_inputs, run_batch
+from docgen.batch.run import find_inputs, run_batch
 
 
 def peak_rss_mb() -> float:

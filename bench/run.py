@@ -48,11 +48,11 @@ from typing import Any
 
 from bench.records import write_records
 from docgen import api
-from docgen.batch import find_inputs, run_batch
-from docgen.context import indicator_context
-from docgen.data import load
-from docgen.filters import make_environment
-from docgen.template import DocxtplTemplate
+from docgen.batch.run import find_inputs, run_batch
+from docgen.engine.filters import make_environment
+from docgen.engine.template import DocxtplTemplate
+from docgen.report.context import indicator_context
+from docgen.report.data import load
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -164,8 +164,8 @@ def pdf_one_start_each(documents: list[Path], out: Path) -> float:
     Fair to LibreOffice: the same fonts as docgen's, and a profile kept warm
     across the runs (a first, untimed run creates it).
     """
-    from docgen.fonts import prepare_pdf_fonts
-    from docgen.pdf import find_soffice
+    from docgen.pdf.convert import find_soffice
+    from docgen.pdf.fonts import prepare_pdf_fonts
 
     soffice, setup = find_soffice(), prepare_pdf_fonts()
     profile = out / "profile"
@@ -247,7 +247,7 @@ def machine() -> dict[str, Any]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     try:
-        from docgen.pdf import libreoffice_version
+        from docgen.pdf.convert import libreoffice_version
 
         info["libreoffice"] = libreoffice_version()
     except Exception:  # noqa: BLE001 - reported as missing

@@ -1,5 +1,5 @@
 """``python -m docgen`` is the ``docgen`` command."""
 
-from .cli import main
+from docgen.cli import main
 
 main()

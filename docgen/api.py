@@ -7,21 +7,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import data as data_module
-from .context import indicator_context, summary_context
-from .errors import DataError, OutputError, Problem
-from .limits import DEFAULT_LIMITS, Limits
-from .model import Indicator, Report
-from .output import atomic_write_bytes, document_name, output_path, prepare_out_dir
-from .scoring import ReportScore, Score, score_indicator, score_report
-from .template import Template
+from docgen.engine.template import Template
+from docgen.errors import DataError, OutputError, Problem
+from docgen.limits import DEFAULT_LIMITS, Limits
+from docgen.output import atomic_write_bytes, document_name, output_path, prepare_out_dir
+from docgen.report import data as data_module
+from docgen.report.context import indicator_context, summary_context
+from docgen.report.model import Indicator, Report
+from docgen.report.scoring import ReportScore, Score, score_indicator, score_report
 
-#: The official form; `templates/` beside the package in a checkout.
+#: The official form and the summary ship inside the package (`docgen/templates/`);
+#: DOCGEN_TEMPLATES points at a folder of edited copies instead.
 TEMPLATES_DIR = Path(
-    os.environ.get("DOCGEN_TEMPLATES", Path(__file__).resolve().parent.parent / "templates")
+    os.environ.get("DOCGEN_TEMPLATES") or str(resources.files("docgen") / "templates")
 )
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kpi_report.docx"
 #: The report summary: every indicator's figures and the composite score.
@@ -84,7 +86,7 @@ def load_template(
 def load_summary_template(
     path: str | Path | None = None, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
 ) -> Template:
-    """The compiled summary template (`templates/kpi_summary.docx` unless `path` is given)."""
+    """The compiled summary template (`docgen/templates/kpi_summary.docx` unless `path` is given)."""
     return load_template(path if path is not None else SUMMARY_TEMPLATE, digits, limits)
 
 
@@ -242,7 +244,7 @@ def _convert(
     font_dir: str | Path | None,
 ) -> tuple[list[RenderedDocument], RenderedSummary | None]:
     """Convert every written document to PDF in one batch; fail naming each file that did not."""
-    from .pdf import convert_to_pdf
+    from docgen.pdf.convert import convert_to_pdf
 
     sources = [doc.path for doc in documents] + ([summary.path] if summary else [])
     results = convert_to_pdf(sources, out_dir, font_dir=font_dir)
@@ -288,10 +290,10 @@ def check_template(
 ):
     """Every problem of a template (the official form by default); with data, rendered too.
 
-    Returns a `docgen.check.CheckResult`: ``.ok``, ``.problems`` (each with ``.location``,
+    Returns a `docgen.report.check.CheckResult`: ``.ok``, ``.problems`` (each with ``.location``,
     ``.message``, ``.hint``), ``.summary()``.
     """
-    from .check import check_template as check
+    from docgen.report.check import check_template as check
 
     return check(template if template is not None else DEFAULT_TEMPLATE, data, digits=digits)
 

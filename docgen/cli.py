@@ -20,11 +20,11 @@ from typing import Any
 
 import click
 
-from . import __version__, api
-from .errors import DataError, DocgenError
-from .filters import DIGIT_STYLES, format_score
-from .limits import DEFAULT_LIMITS, Limits
-from .output import atomic_write_bytes
+from docgen import __version__, api
+from docgen.engine.filters import DIGIT_STYLES, format_score
+from docgen.errors import DataError, DocgenError
+from docgen.limits import DEFAULT_LIMITS, Limits
+from docgen.output import atomic_write_bytes
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -247,8 +247,8 @@ def batch(
       docgen batch data/ -o output --jobs 4 --pdf
       my-export-script | docgen batch - -o output
     """
-    from . import batch as batching
-    from .progress import make_progress
+    from docgen.batch import run as batching
+    from docgen.batch.progress import make_progress
 
     if not inputs:
         if sys.stdin.isatty():
@@ -306,7 +306,7 @@ def _batch_summary(result) -> None:
 @_FONT_DIR
 def doctor(font_dir: Path | None) -> None:
     """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use."""
-    from .fonts import doctor_report
+    from docgen.pdf.fonts import doctor_report
 
     report = doctor_report(font_dir=font_dir)
     click.echo(str(report))
@@ -336,7 +336,7 @@ def serve(
     as you type, save the YAML file, download the report as .docx or PDF.
     """
     try:
-        from . import web
+        from docgen import web
     except ImportError as exc:  # flask/waitress are the `web` extra
         click.echo(f"error: the web form needs docgen[web] installed ({exc})", err=True)
         sys.exit(3)
@@ -382,7 +382,7 @@ def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None
     "table 3, row 2, column 4"), the text around the tag, and what to do.
     Exit code 0: no problems; 1: problems found (or the data file is invalid).
     """
-    from .check import check_template
+    from docgen.report.check import check_template
 
     try:
         result = check_template(template, data_file, digits=digits)
@@ -411,7 +411,7 @@ def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None
 )
 def fields(fmt: str) -> None:
     """List the variables a template may use (type and example) and the filters."""
-    from . import reference
+    from docgen.report import reference
 
     output = {"text": reference.text, "markdown": reference.markdown, "json": reference.as_json}
     click.echo(output[fmt](), nl=fmt == "json")
@@ -432,7 +432,7 @@ def schema(output: Path | None) -> None:
     then put this first line in a data file:
       # yaml-language-server: $schema=docgen-data.schema.json
     """
-    from .model import json_schema
+    from docgen.report.model import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
@@ -469,7 +469,7 @@ def preview(
 ) -> None:
     """Render the first indicator of DATA_FILE and write its pages as PNG
     images, through LibreOffice, for a quick look at a template."""
-    from .preview import preview as make_preview
+    from docgen.pdf.preview import preview as make_preview
 
     try:
         pages = make_preview(

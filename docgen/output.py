@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import OutputError
+from docgen.errors import OutputError
 
 #: Prefix of the temporary files docgen writes; a killed run leaves only these.
 TEMP_PREFIX = ".docgen-tmp-"

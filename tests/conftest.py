@@ -2,120 +2,18 @@
 
 from __future__ import annotations
 
-import copy
-import os
-import re
-import shutil
 import subprocess
-import zipfile
+import sys
+import textwrap
 from pathlib import Path
 
-import docx
 import pytest
-from lxml import etree
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-TEMPLATES = ROOT / "templates"
-SEED_DATA = FIXTURES / "indicator-3.2.yaml"
-SEED_TEXT = FIXTURES / "seed-form.txt"
-REPORT_DATA = FIXTURES / "report-2550-r12.yaml"  # several indicators, both methods
-
-# The report fixture's figures, worked out by hand (see the comment at the top of the
-# file): weight, result column, score, weighted score, as the form prints them.
-REPORT_FIGURES = {
-    "1.1": ("20", "ร้อยละ 93.5", "3.75", "0.75"),
-    "1.2": ("15", "15 วัน", "3.5", "0.525"),
-    "2.1": ("25", "3", "3.6", "0.9"),
-    "2.2": ("10", "0", "0", "0"),
-    "3.1": ("10", "3.7 คะแนน", "3.3333", "0.3333"),
-    "3.2": ("15", "2", "2", "0.3"),
-    "3.3": ("5", "ร้อยละ 98.2", "5", "0.25"),
-}
-DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def require(what: str, available: bool) -> None:
-    """Skip when something the test needs is missing; fail on CI, where it must be there."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{what} is missing, and CI=true requires it")
-    pytest.skip(f"{what} is not installed")
-
-
-def require_tool(name: str, packages: str = "libreoffice-writer poppler-utils") -> str:
-    """The path of an external tool; CI fails without it, a developer machine skips."""
-    path = shutil.which(name)
-    require(f"{name} (apt-get install {packages})", path is not None)
-    return path
-
-
-def libreoffice_text(paths: list[Path], out_dir: Path) -> None:
-    """Let the real LibreOffice open documents and save their text beside them in `out_dir`."""
-    soffice = require_tool("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{out_dir}/profile",
-            "--headless",
-            "--convert-to",
-            "txt:Text",
-            "--outdir",
-            str(out_dir),
-            *map(str, paths),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
-def document_text(path: Path) -> str:
-    """Every paragraph of a .docx in reading order, tables included (one line each)."""
-    document = docx.Document(str(path))
-    lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(docx.text.paragraph.Paragraph(child, document).text)
-        elif tag == "tbl":
-            table = docx.table.Table(child, document)
-            for row in table.rows:
-                seen = []
-                for cell in row.cells:
-                    if cell._tc in seen:
-                        continue
-                    seen.append(cell._tc)
-                    lines.extend(p.text for p in cell.paragraphs)
-    return "\n".join(lines)
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace: Thai has no word spaces to compare by."""
-    return re.sub(r"\s+", "", text)
-
-
-_THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-
-
-def pdf_comparable(text: str) -> str:
-    """Squashed text without Thai vowel and tone marks: PDF text extraction may
-    give a stacked mark pair in either order (ชี้ as ชี + ้ or ช + ้ + ี)."""
-    return _THAI_MARKS.sub("", squash(text))
-
-
-def pdf_text(pdf: Path, layout: bool = False) -> str:
-    tool = require_tool("pdftotext")
-    args = [tool, *(["-layout"] if layout else []), str(pdf), "-"]
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+from helpers import DEFAULT_TEMPLATE, FAKE_SOFFICE, REPORT_DATA, SEED_DATA, require_tool
 
 
 @pytest.fixture(scope="session")
 def seed_report():
-    from docgen.data import load
+    from docgen.report.data import load
 
     return load(SEED_DATA)
 
@@ -148,99 +46,12 @@ def report_docx(report_rendered) -> dict[str, Path]:
 def seed_pdf(seed_docx, tmp_path_factory) -> Path:
     """The seed document converted by the real LibreOffice."""
     require_tool("soffice")
-    from docgen.pdf import convert_to_pdf
+    from docgen.pdf.convert import convert_to_pdf
 
     out = tmp_path_factory.mktemp("seed-pdf")
     [result] = convert_to_pdf([seed_docx], out)
     assert result.error is None, result.error
     return result.pdf
-
-
-def make_template(path: Path, paragraphs=(), table=None) -> Path:
-    """A small .docx with the given paragraph texts and an optional table of cell texts."""
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    if table:
-        grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for r, row in enumerate(table):
-            for c, text in enumerate(row):
-                grid.cell(r, c).text = text
-    document.save(path)
-    return path
-
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_CUTS = re.compile(r"\{\{|\{%|%\}|\}\}")
-
-
-def _word_clutter(number: int) -> list[etree._Element]:
-    """What Word leaves between the runs of a tag: a spelling mark and a bookmark."""
-    proof = etree.Element(W + "proofErr", {W + "type": "spellStart"})
-    start = etree.Element(W + "bookmarkStart", {W + "id": str(number), W + "name": f"_R{number}"})
-    end = etree.Element(W + "bookmarkEnd", {W + "id": str(number)})
-    return [proof, start, end]
-
-
-def split_tag_runs(source: Path, target: Path) -> Path:
-    """A copy of a template with every tag cut into runs as Word does it: inside
-    its braces and in its middle, every other piece bold, each piece with its own
-    revision id, and a spelling mark and a bookmark between the pieces."""
-    with zipfile.ZipFile(source) as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    cut = 0
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                for run in list(root.iter(W + "r")):
-                    text = "".join(t.text or "" for t in run.iter(W + "t"))
-                    if "{" in text or "}" in text:
-                        cut = _split_run(run, cut)
-                data = etree.tostring(root, encoding="UTF-8", standalone=True)
-            out.writestr(info, data)
-    return target
-
-
-def _split_run(run: etree._Element, cut: int) -> int:
-    parent = run.getparent()
-    at = parent.index(run)
-    parent.remove(run)
-    props = run.find(W + "rPr")
-
-    def new_run(bold: bool) -> etree._Element:
-        piece = etree.Element(W + "r", {W + "rsidR": f"00A{cut:05d}"})
-        rpr = copy.deepcopy(props) if props is not None else etree.Element(W + "rPr")
-        if bold:
-            etree.SubElement(rpr, W + "b")
-        piece.append(rpr)
-        return piece
-
-    for child in run:
-        if child.tag == W + "rPr":
-            continue
-        if child.tag != W + "t" or not re.search(r"[{}%]", child.text or ""):
-            piece = new_run(False)
-            piece.append(copy.deepcopy(child))
-            parent.insert(at, piece)
-            at += 1
-            continue
-        text = child.text
-        cuts = sorted({m.start() + 1 for m in _CUTS.finditer(text)} | {len(text) // 2})
-        for number, (a, b) in enumerate(zip([0, *cuts], [*cuts, len(text)], strict=True)):
-            if a == b:
-                continue
-            piece = new_run(number % 2 == 1)
-            t = etree.SubElement(piece, W + "t")
-            t.text = text[a:b]
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            parent.insert(at, piece)
-            at += 1
-            for element in _word_clutter(cut):
-                parent.insert(at, element)
-                at += 1
-            cut += 1
-    return cut
 
 
 @pytest.fixture(scope="session")
@@ -264,3 +75,24 @@ def resaved_template(tmp_path_factory) -> Path:
         timeout=180,
     )
     return folder / "out" / DEFAULT_TEMPLATE.name
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """A stand-in soffice that logs each start and hangs/crashes on request."""
+    script = tmp_path / "soffice"
+    script.write_text(f"#!{sys.executable}\n" + textwrap.dedent(FAKE_SOFFICE))
+    script.chmod(0o755)
+    log = tmp_path / "soffice.log"
+    monkeypatch.setenv("DOCGEN_SOFFICE", str(script))
+    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))
+
+    def starts() -> list[tuple[int, str, int, list[str]]]:
+        if not log.exists():
+            return []
+        rows = [line.split("|") for line in log.read_text().splitlines()]
+        return [
+            (int(pid), env, int(profiles), docs.split(",")) for pid, env, profiles, docs in rows
+        ]
+
+    return starts

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import docx
 import pytest
-from conftest import REPORT_DATA, REPORT_FIGURES, SEED_DATA, document_text
+from helpers import REPORT_DATA, REPORT_FIGURES, SEED_DATA, document_text
 from openxml_audit import OpenXmlValidator
 
 from docgen import api
-from docgen.data import load
 from docgen.errors import DataError
-from docgen.scoring import score_report
+from docgen.report.data import load
+from docgen.report.scoring import score_report
 
 HOSTILE = "a < b & c </w:t><w:t> ]]> \x01end"
 SHOWN = "a < b & c </w:t><w:t> ]]> end"

@@ -12,7 +12,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPORT_DATA, REPORT_FIGURES, ROOT, SEED_DATA, require_tool
+from helpers import REPORT_DATA, REPORT_FIGURES, ROOT, SEED_DATA, require_tool
 
 from docgen.cli import main
 

@@ -21,14 +21,14 @@ import zipfile
 import docx
 import pytest
 import yaml
-from conftest import SEED_DATA, libreoffice_text, squash
+from helpers import SEED_DATA, libreoffice_text, squash
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from docgen import api
-from docgen.data import loads
-from docgen.richtext import looks_like_html, xml_safe
+from docgen.engine.richtext import looks_like_html, xml_safe
+from docgen.report.data import loads
 
 settings.register_profile(
     "docgen-quick",

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import REPORT_DATA, ROOT, SEED_DATA
+from helpers import REPORT_DATA, ROOT, SEED_DATA
 
 from docgen import api, output
-from docgen.data import load
 from docgen.errors import DataError, OutputError
 from docgen.output import (
     TEMP_PREFIX,
@@ -29,6 +28,7 @@ from docgen.output import (
     temp_name,
     temp_path,
 )
+from docgen.report.data import load
 
 
 def _with_codes(codes: list[str]):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from .editor import to_editor
-from .workspace import Workspace
+from docgen.web.editor import to_editor
+from docgen.web.workspace import Workspace
 
 #: The folder ``docgen serve`` uses when no --workspace is given.
 DEFAULT_WORKSPACE = Path("reports")
@@ -37,7 +37,7 @@ def create_app(
 
     `font_dir` is the folder of real TH Sarabun fonts PDFs use, as in ``docgen render``.
     """
-    from . import views
+    from docgen.web import views
 
     app = Flask(__name__)
     app.config.update(

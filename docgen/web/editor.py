@@ -1,7 +1,7 @@
 """The rich-text editor's HTML, built from the engine's own reading of rich text.
 
 The form's editor shows a rich-text field as HTML and sends back whatever the
-browser's editor produced. Both directions go through `docgen.richtext`'s
+browser's editor produced. Both directions go through `docgen.engine.richtext`'s
 parser, so what is saved is the contract's HTML subset (``p br ol ul li b i
 u``) and holds exactly the formatting the document will show: nothing the
 engine would drop is kept, and no browser markup reaches the data file.
@@ -14,7 +14,7 @@ import re
 
 from markupsafe import Markup
 
-from ..richtext import Block, Span, parse_richtext
+from docgen.engine.richtext import Block, Span, parse_richtext
 
 _NUMBERED = re.compile(r"^(\d{1,3})\.$")
 _BULLETS = {"-", "•", "*"}

@@ -2,7 +2,7 @@
 
 Every input of the page is named by its path in the data format
 (``indicator.weight``, ``indicator.collectors[1].name``), so a problem that
-`docgen.data.validate` reports lands beside the field it is about. The flow:
+`docgen.report.data.validate` reports lands beside the field it is about. The flow:
 
 * a file's parsed data -> `IndicatorForm.from_data` -> the page;
 * a posted page -> `IndicatorForm.from_post` -> `to_data` -> a `Draft` whose
@@ -23,13 +23,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..context import indicator_view
-from ..errors import Problem
-from ..model import STEP_COUNT, TARGET_COUNT, Indicator
-from ..scoring import display_round, score_indicator
-from ..thai import arabic_digits
-from .editor import from_editor
-from .messages import field_label, thai_message
+from docgen.errors import Problem
+from docgen.report.context import indicator_view
+from docgen.report.model import STEP_COUNT, TARGET_COUNT, Indicator
+from docgen.report.scoring import display_round, score_indicator
+from docgen.thai import arabic_digits
+from docgen.web.editor import from_editor
+from docgen.web.messages import field_label, thai_message
 
 #: Suffix of the field that carries a rich-text editor's HTML once the clerk edits it.
 EDITED = ":html"

@@ -1,6 +1,6 @@
 """Thai wording of the validator's messages and of the form's field names.
 
-The web form runs the same validation as the command line (`docgen.data`),
+The web form runs the same validation as the command line (`docgen.report.data`),
 whose messages are English and name field paths. Clerks read Thai and know
 the official form's labels, so the web layer translates both here. A message
 without a translation is shown as it is: nothing the validator says is lost.

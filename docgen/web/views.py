@@ -1,7 +1,7 @@
 """The pages: list the workspace, open or start a report, save it, download it.
 
 Views only translate between HTTP and the engine: forms.py turns posts into
-data, `docgen.data.validate` judges it, `docgen.api` renders it with the same
+data, `docgen.report.data.validate` judges it, `docgen.api` renders it with the same
 template as the command line, workspace.py reads and writes the files.
 """
 
@@ -30,15 +30,22 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from .. import api
-from ..data import parse_json, parse_yaml, validate
-from ..errors import ConflictError, DataError, DocgenError, OutputError, Problem, WorkspaceError
-from ..filters import format_score
-from ..model import Report
-from ..output import document_name
-from ..thai import round_label
-from .forms import Draft, IndicatorForm, LiveScore, Message, live_score, messages_for
-from .workspace import Snapshot, Workspace, serialize
+from docgen import api
+from docgen.engine.filters import format_score
+from docgen.errors import (
+    ConflictError,
+    DataError,
+    DocgenError,
+    OutputError,
+    Problem,
+    WorkspaceError,
+)
+from docgen.output import document_name
+from docgen.report.data import parse_json, parse_yaml, validate
+from docgen.report.model import Report
+from docgen.thai import round_label
+from docgen.web.forms import Draft, IndicatorForm, LiveScore, Message, live_score, messages_for
+from docgen.web.workspace import Snapshot, Workspace, serialize
 
 log = logging.getLogger(__name__)
 bp = Blueprint("docgen", __name__)
@@ -150,7 +157,7 @@ def _score_view(live: LiveScore | None) -> dict[str, str]:
 
 def pdf_available() -> bool:
     """PDF downloads need LibreOffice, found the way ``docgen render --pdf`` finds it."""
-    from ..pdf import find_soffice
+    from docgen.pdf.convert import find_soffice
 
     try:
         find_soffice()
@@ -401,7 +408,7 @@ def _download(
 
 
 def _to_pdf(file_name: str, payload: bytes) -> bytes:
-    from ..pdf import convert_to_pdf
+    from docgen.pdf.convert import convert_to_pdf
 
     with current_app.config["DOCGEN_PDF_LOCK"], tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / file_name

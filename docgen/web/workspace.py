@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from ..data import MAX_FILE_BYTES
-from ..errors import ConflictError, DataError, Problem, WorkspaceError
-from ..output import TEMP_PREFIX, atomic_write_bytes
+from docgen.errors import ConflictError, DataError, Problem, WorkspaceError
+from docgen.output import TEMP_PREFIX, atomic_write_bytes
+from docgen.report.data import MAX_FILE_BYTES
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_NAME_LENGTH = 200

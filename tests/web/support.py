@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SEED_DATA
+from helpers import SEED_DATA
 from werkzeug.datastructures import MultiDict
 
 SEED_NAME = "indicator-3.2.yaml"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import ROOT, SEED_DATA, require_tool
+from helpers import ROOT, SEED_DATA, require_tool
 from support import SEED_NAME, score_row
 
-from docgen.data import load
+from docgen.report.data import load
 
 pytestmark = pytest.mark.browser
 

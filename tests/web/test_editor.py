@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import squash
+from helpers import squash
 
-from docgen.data import load
-from docgen.richtext import RichText
+from docgen.engine.richtext import RichText
+from docgen.report.data import load
 from docgen.web.editor import from_editor, to_editor
 
 
 def seed_rich_texts() -> list[str]:
-    from conftest import SEED_DATA
+    from helpers import SEED_DATA
 
     indicator = load(SEED_DATA).indicator
     return [

@@ -5,18 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import SEED_DATA
+from helpers import SEED_DATA
 from werkzeug.datastructures import MultiDict
 
-from docgen.data import load, validate
 from docgen.errors import DataError
+from docgen.report.data import load, validate
 from docgen.web.forms import IndicatorForm, anchor, live_score, messages_for
 from docgen.web.workspace import serialize
 
 
 @pytest.fixture(scope="module")
 def seed_raw() -> dict:
-    from docgen.data import parse_yaml
+    from docgen.report.data import parse_yaml
 
     raw, _, _ = parse_yaml(SEED_DATA.read_text(encoding="utf-8"))
     return raw

@@ -6,10 +6,10 @@ import copy
 import re
 
 import pytest
-from conftest import SEED_DATA
+from helpers import SEED_DATA
 
-from docgen.data import parse_yaml, validate
 from docgen.errors import DataError
+from docgen.report.data import parse_yaml, validate
 from docgen.web.messages import field_label, thai_message
 
 THAI = re.compile("[\u0e00-\u0e7f]")

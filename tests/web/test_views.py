@@ -9,12 +9,12 @@ import re
 import docx
 import pytest
 import yaml
-from conftest import SEED_DATA, document_text, pdf_comparable, pdf_text, require_tool, squash
+from helpers import SEED_DATA, document_text, pdf_comparable, pdf_text, require_tool, squash
 from support import SEED_NAME, client, error_for, form_fields, open_form, score_row, workspace
 
-from docgen.data import load
 from docgen.errors import DataError
-from docgen.scoring import score_indicator
+from docgen.report.data import load
+from docgen.report.scoring import score_indicator
 from docgen.web import create_app
 from docgen.web.messages import thai_message
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from docgen.data import loads
 from docgen.errors import ConflictError, WorkspaceError
+from docgen.report.data import loads
 from docgen.web.workspace import Workspace, digest_of, serialize
 
 

@@ -1,0 +1,1 @@
+"""The generic .docx template engine: knows nothing of indicators."""

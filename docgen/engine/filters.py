@@ -1,0 +1,299 @@
+"""The Jinja environment templates run in, and the filters they may use.
+
+The environment is sandboxed and metered (a template cannot reach Python
+internals nor run without bound; see `docgen.engine.sandbox`), autoescapes for XML
+(data is always text: there is no ``safe`` filter), and undefined names are errors
+(a misspelt field is reported, never printed as a blank). Every value a tag
+prints passes through `finalize`, which is where document-wide options such as
+Thai digits apply: the template's own static text is never changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.utils import missing
+from lxml import etree
+from markupsafe import Markup
+
+from docgen import thai
+from docgen.engine.richtext import (
+    W_NS,
+    RichText,
+    WordParagraphs,
+    escape_markup,
+    text_paragraph,
+    to_wordml,
+    xml_safe,
+)
+from docgen.engine.sandbox import MeteredSandbox, bounded_text, emit, ensure_room, note_other_markup
+from docgen.report.scoring import display_round, format_compact
+
+DIGIT_STYLES = ("arabic", "thai")
+
+
+class FilterError(ValueError):
+    """A filter was given a value it cannot format; the message names the filter."""
+
+
+def format_score(value: Any, places: int | None = None) -> str:
+    """A score as the seed prints it (compact), or with fixed decimals.
+
+    >>> format_score(Decimal("5")), format_score(Decimal("0.2")), format_score(Decimal("3.5"))
+    ('5', '0.2', '3.5')
+    >>> format_score(Decimal("0.2"), 4), format_score(Decimal("3.33335"), 4)
+    ('0.2000', '3.3334')
+    """
+    number = _decimal(value, "score")
+    if places is None:
+        return format_compact(number)
+    text = thai.format_number(display_round(number), decimals=places, grouping=False)
+    return "0" if text in ("-0", "") else text
+
+
+def plain_number(value: Decimal | int | float) -> str:
+    """A number without exponent or trailing zeros: weight 4 prints 4, not 4.0.
+
+    >>> plain_number(Decimal("4")), plain_number(Decimal("12.50")), plain_number(0.5)
+    ('4', '12.5', '0.5')
+    """
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if number == number.to_integral_value():
+        return str(number.to_integral_value())
+    return format(number.normalize(), "f")
+
+
+def _decimal(value: Any, filter_name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        raise TypeError(
+            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
+        )
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError(
+            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
+        ) from None
+
+
+def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Re-raise a filter's type and value errors with the filter's name in front."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            text = str(exc)
+            if filter_name not in text:
+                value = args[0] if args else None
+                text = (
+                    f"the {filter_name} filter cannot use {type(value).__name__} {value!r}: {text}"
+                )
+            raise FilterError(text) from None
+
+    return wrapper
+
+
+def _b64(text: str) -> str:
+    return base64.b64decode(text).decode("utf-8")
+
+
+def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
+    """``{{p value }}``: a value as paragraphs with the replaced paragraph's look."""
+
+    @functools.lru_cache(maxsize=256)
+    def props(ppr64: str, rpr64: str) -> tuple[str, str]:
+        ppr, rpr = _b64(ppr64), _b64(rpr64)
+        _check_properties(ppr, "pPr")
+        _check_properties(rpr, "rPr")
+        return ppr, rpr
+
+    def docgen_paragraphs(value: Any, ppr64: str = "", rpr64: str = "") -> Markup:
+        ppr, rpr = props(ppr64, rpr64)
+        if isinstance(value, RichText):
+            ensure_room(_wordml_size(value, len(ppr), len(rpr)))
+            return WordParagraphs(to_wordml(value.blocks, ppr, rpr, transform))
+        if hasattr(value, "__html__"):  # docxtpl RichTextParagraph, Listing, Markup
+            return Markup(value.__html__())
+        text = "" if value is None else _to_text(value)
+        return WordParagraphs(text_paragraph(text, ppr, rpr, transform))
+
+    return docgen_paragraphs
+
+
+def _check_properties(xml: str, name: str) -> None:
+    """The look `{{p }}` copies must be one ``w:pPr``/``w:rPr`` element (or none):
+    what the filter prints is trusted as whole paragraphs."""
+    if not xml:
+        return
+    try:
+        element = etree.fromstring(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"the paragraph look is not well-formed XML ({exc})") from None
+    if [etree.QName(child).localname for child in element] != [name] or element.text:
+        raise ValueError(f"the paragraph look must be one w:{name} element")
+
+
+def _wordml_size(value: RichText, ppr: int, rpr: int) -> int:
+    """About how long `to_wordml` output is, to refuse a huge one before building it."""
+    size = 0
+    for block in value.blocks:
+        size += ppr + 100 + sum(len(span.text) + rpr + 60 for span in block.spans)
+    return size
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, RichText):
+        return value.text
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return plain_number(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return thai.thai_date(value)
+    return bounded_text(value)
+
+
+def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
+    def finalize(value: Any) -> Any:
+        if type(value) is str:  # most printed values; what the branches below give a str
+            text = value
+        elif hasattr(value, "__html__"):
+            emit(len(value) if isinstance(value, str) else 0)
+            if type(value) is not WordParagraphs:
+                note_other_markup()
+            return value
+        elif value is None:
+            return ""
+        else:
+            text = _to_text(value)
+        if text.isprintable():  # no control character to drop, no newline or tab to count
+            text = transform(text)
+            emit(len(text))
+        else:
+            text = transform(xml_safe(text))
+            # docxtpl turns each newline and tab into a few dozen characters of XML.
+            emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
+        if "_" in text and (
+            "{_" in text or "_}" in text
+        ):  # docxtpl would read these as its escapes
+            return escape_markup(text)
+        return text  # escaped by the environment's autoescape
+
+    return finalize
+
+
+def digit_transform(digits: str) -> Callable[[str], str]:
+    """The text transform a digits option stands for."""
+    if digits not in DIGIT_STYLES:
+        raise ValueError(f"digits must be one of {', '.join(DIGIT_STYLES)}, not {digits!r}")
+    return thai.thai_digits if digits == "thai" else _identity
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+#: For the template reference: an example tag of each public filter, and what it does.
+#: (`docgen fields` prints what each example gives for a built-in report.)
+FILTER_DOCS: dict[str, tuple[str, str]] = {
+    "score": (
+        "{{ indicator.score|score }} / {{ indicator.score|score(4) }}",
+        "a score as the form prints it, or with fixed decimals",
+    ),
+    "number": (
+        "{{ 1234567.5|number }} / {{ indicator.weight|number(2) }}",
+        "thousands separators; number(2) gives two decimals, grouping=false none",
+    ),
+    "thai_date": (
+        "{{ report.as_of|thai_date }} / {{ report.as_of|thai_date('short') }}",
+        "a date in the Buddhist Era; styles 'long', 'short', 'full'",
+    ),
+    "thai_digits": ("{{ report.fiscal_year|thai_digits }}", "Arabic digits as Thai digits"),
+    "baht_text": ("{{ 1250.50|baht_text }}", "an amount of money in Thai words"),
+    "number_words": ("{{ 21|number_words }}", "a whole number in Thai words"),
+}
+
+
+def template_filters() -> dict[str, Callable[..., Any]]:
+    """The public filters, by name (also what `docgen fields` lists)."""
+    return {
+        "score": _named("score", format_score),
+        "number": _named(
+            "number",
+            lambda value, decimals=None, grouping=True: thai.format_number(
+                _decimal(value, "number"), decimals, grouping
+            ),
+        ),
+        "thai_date": _named("thai_date", thai.thai_date),
+        "thai_digits": _named("thai_digits", thai.thai_digits),
+        "baht_text": _named("baht_text", thai.baht_text),
+        "number_words": _named("number_words", thai.number_words),
+    }
+
+
+def kind_of(value: Any) -> str:
+    """What a template value is, in a maintainer's words ("a person", "a list of 5 items").
+
+    >>> kind_of([1, 2]), kind_of("x")
+    ('a list of 2 items', 'text')
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__.removesuffix("View").lower()
+        return ("an " if name[:1] in "aeiou" else "a ") + name
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} items"
+    if isinstance(value, str | RichText):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+class DocgenUndefined(StrictUndefined):
+    """StrictUndefined whose message names the fields that do exist and the nearest one."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or owner is missing:
+            return super()._undefined_message
+        if isinstance(owner, list | tuple) and isinstance(name, int):
+            if not owner:
+                return f"there is no item [{name}]: the list is empty"
+            return f"there is no item [{name}] in {kind_of(owner)} ([0] to [{len(owner) - 1}])"
+        if dataclasses.is_dataclass(owner):
+            names = [f.name for f in dataclasses.fields(owner)]
+        elif isinstance(owner, dict):
+            names = [str(key) for key in owner]
+        else:
+            return f"{kind_of(owner)} has no field {name!r}"
+        guess = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+        text = f"{kind_of(owner)} has no field {name!r}"
+        if guess:
+            text += f"; did you mean {guess[0]!r}?"
+        return text + f" (its fields: {', '.join(names)})"
+
+
+@functools.lru_cache(maxsize=len(DIGIT_STYLES))
+def make_environment(digits: str = "arabic") -> MeteredSandbox:
+    """One shared environment per digits option (filters close over it)."""
+    transform = digit_transform(digits)
+    filters = template_filters()
+    filters["docgen_paragraphs"] = _paragraph_filter(transform)
+    return MeteredSandbox(
+        filters=filters,
+        autoescape=True,
+        undefined=DocgenUndefined,
+        finalize=_finalizer(transform),
+        keep_trailing_newline=False,
+    )

@@ -1,0 +1,1 @@
+"""PDF through LibreOffice, with the derived Thai fonts."""

@@ -1,0 +1,1 @@
+"""The performance-report domain: model, loading, validation, scoring, context."""

@@ -1,0 +1,275 @@
+"""Hostile templates: no Python internals, no runaway loops, no unbounded output.
+
+Each case is a template paragraph a maintainer might receive; the test checks
+the exact message, the place in Word it names, and that nothing was written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import docx
+import pytest
+from click.testing import CliRunner
+from helpers import SEED_DATA, make_template
+from jinja2.exceptions import SecurityError
+
+from docgen import api
+from docgen.cli import main
+from docgen.engine.sandbox import LimitExceeded, bounded_text
+from docgen.engine.template import Template
+from docgen.errors import TemplateError, TemplateLimitError, TemplateSecurityError
+from docgen.limits import DEFAULT_LIMITS
+
+SMALL = dataclasses.replace(DEFAULT_LIMITS, render_steps=10_000, output_chars=10_000)
+ENDLESS = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+RECURSIVE = "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"
+RECURSION_HINT = "    fix: a macro that calls itself needs an {% if %} that stops it"
+
+# (id, template paragraph, limits, error class, exact message after "t.docx, body paragraph 2: ")
+HOSTILE = [
+    (
+        "python-internals",
+        "{{ ''.__class__.__mro__ }}",
+        DEFAULT_LIMITS,
+        TemplateSecurityError,
+        "not allowed in a template: access to attribute '__class__' of 'str' object is unsafe.",
+    ),
+    (
+        "globals-of-a-global",
+        "{{ cycler.__init__.__globals__ }}",
+        DEFAULT_LIMITS,
+        TemplateSecurityError,
+        "not allowed in a template: access to attribute '__init__' of 'type' object is unsafe.",
+    ),
+    (
+        "huge-range",
+        "{% for x in range(10**9) %}{{ x }}{% endfor %}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: range(1000000000) would have 1000000000 numbers; the limit is 100000",
+    ),
+    (
+        "recursive-macro",
+        RECURSIVE,
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: macros call each other more than 50 levels deep",
+    ),
+    (
+        "endless-loops",
+        ENDLESS,
+        SMALL,
+        TemplateLimitError,
+        "limit exceeded: the template took more than 10000 steps (loop turns, calls, filters, printed values) "
+        "for one document",
+    ),
+    (
+        "loop-turns",
+        "{% for a in range(200) %}{% for b in '" + "x" * 50 + "' %}{% endfor %}{% endfor %}",
+        SMALL,
+        TemplateLimitError,
+        "limit exceeded: the template took more than 10000 steps (loop turns, calls, filters, printed values) "
+        "for one document",
+    ),
+    (
+        "time-limit",
+        ENDLESS,
+        dataclasses.replace(DEFAULT_LIMITS, render_steps=10**12, render_seconds=0.05),
+        TemplateLimitError,
+        "limit exceeded: rendering one document took longer than 0.05 seconds, "
+        "the render time limit",
+    ),
+    (
+        "output-of-a-loop",
+        "{% for a in range(2000) %}0123456789{% endfor %}",
+        SMALL,
+        TemplateLimitError,
+        "limit exceeded: the document would be larger than 10000 characters, the output limit",
+    ),
+    (
+        "string-times-a-billion",
+        "{{ 'x' * 10**9 }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: '*' would make a value of 1000000000 characters or items; "
+        "the limit is 20000000",
+    ),
+    (
+        "power-tower",
+        "{{ 10 ** 10000000 }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: 10 ** 10000000 is too large a number (more than 100000 bits)",
+    ),
+    (
+        "center-filter",
+        "{{ 'x'|center(1000000000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the center filter: 1000000000 is over the limit of 100000",
+    ),
+    (
+        "ljust-method",
+        "{{ 'x'.ljust(1000000000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: ljust() would give a value of 1000000000 characters or items; "
+        "the limit is 20000000",
+    ),
+    (
+        "printf-width",
+        "{{ '%0999999999d' % 1 }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the format '%0999999999': 999999999 is over the limit of 100000",
+    ),
+    (
+        "format-width-from-argument",
+        "{% set f = '{:>{w}' ~ '}' %}{{ f.format(1, w=999999999) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the format '>999999999': 999999999 is over the limit of 100000",
+    ),
+    (
+        "replace-grows",
+        "{{ 'abc'|replace('', 'x' * 10000000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the replace filter would give a value of 40000003 characters or items; "
+        "the limit is 20000000",
+    ),
+    (
+        "doubling-in-a-namespace",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+        "{% endfor %}",
+        SMALL,
+        TemplateLimitError,
+        "limit exceeded: reading 's' gives a value of 16384 characters or items; "
+        "the limit is 10000",
+    ),
+    (
+        "printing-a-shared-list",
+        "{% set a = range(100000)|list %}{{ [a] * 100000 }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: printing a list or dict of more than 100000 values",
+    ),
+    (
+        "sum-of-lists",
+        "{{ [[1], [2]]|sum(start=[]) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the sum filter adds numbers; start must be a number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("tag", "limits", "error", "message"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE]
+)
+def test_hostile_template_gets_a_clear_error_at_its_place(tmp_path, tag, limits, error, message):
+    path = make_template(tmp_path / "t.docx", ["intro", tag])
+    with pytest.raises(error) as caught:
+        Template(path, limits=limits).render({})
+    first_line, *rest = str(caught.value).splitlines()
+    assert first_line == f"{path}, body paragraph 2: {message}"
+    assert rest[0] == f'    in: "{tag if len(tag) <= 120 else tag[:117] + "..."}"'
+
+
+def test_recursion_error_says_how_to_fix_it(tmp_path):
+    path = make_template(tmp_path / "t.docx", [RECURSIVE])
+    with pytest.raises(TemplateLimitError) as caught:
+        Template(path).render({})
+    assert str(caught.value).splitlines()[-1] == RECURSION_HINT
+
+
+def test_limit_in_a_table_cell_names_the_cell(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["intro"], [["a", "b"], ["c", ENDLESS]])
+    with pytest.raises(TemplateLimitError) as caught:
+        Template(path, limits=SMALL).render({})
+    assert str(caught.value).startswith(f"{path}, table 1, row 2, column 2: limit exceeded: ")
+
+
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        ("{{ x|safe }}", "unknown filter 'safe'"),
+        ("{{ x|striptags }}", "unknown filter 'striptags'"),
+        ("{{ lipsum(10**6) }}", "unknown variable: 'lipsum' is undefined"),
+        ("{% include '/etc/passwd' %}", "{% include %} cannot be used in a Word template"),
+    ],
+    ids=["safe", "striptags", "lipsum", "include"],
+)
+def test_removed_filters_and_globals(tmp_path, tag, message):
+    path = make_template(tmp_path / "t.docx", [tag])
+    with pytest.raises(TemplateError) as caught:
+        Template(path).render({"x": "<w:p/>"})
+    assert str(caught.value).splitlines()[0] == f"{path}, body paragraph 1: {message}"
+
+
+def test_ordinary_template_features_still_work(tmp_path):
+    tags = [
+        "{% for x in items %}{{ loop.index }}/{{ loop.length }} {% endfor %}",
+        "{{ '%5.1f|%-3s|' % (2.25, 'a') }}{{ '{:>4}|{:.2f}'.format(7, 1) }}",
+        "{{ items|join(', ') }} {{ 'ab'|center(6) }}| {{ 'x' * 3 }} {{ 2 ** 10 }}",
+        "{{ 'a-b'|replace('-', '+') }} {{ items|sum }} {{ range(3)|list }} {{ {'k': [1]} }}",
+        "{% macro twice(n) %}{{ n }}{% if n > 0 %}{{ twice(n - 1) }}{% endif %}{% endmacro %}"
+        "{{ twice(3) }}",
+        "{{ code }} {{ code.__len__ is defined }}",
+    ]
+    path = make_template(tmp_path / "t.docx", tags)
+    payload = Template(path).render({"items": [1, 2, 3], "code": "{{ 7*7 }} </w:t>"})
+    texts = [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs]
+    assert texts == [
+        "1/3 2/3 3/3 ",
+        "  2.2|a  |   7|1.00",
+        "1, 2, 3   ab  | xxx 1024",
+        "a+b 6 [0, 1, 2] {'k': [1]}",
+        "3210",
+        "{{ 7*7 }} </w:t> False",
+    ]
+
+
+def test_a_render_over_a_limit_writes_nothing(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ indicator.name }}", RECURSIVE])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["render", str(SEED_DATA), "-o", str(out), "--template", str(template)]
+    )
+    assert result.exit_code == 4
+    assert "body paragraph 2: limit exceeded: macros call each other" in result.output
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_time_limit_option_reaches_the_render(tmp_path):
+    template = make_template(tmp_path / "t.docx", [ENDLESS])
+    args = ["render", str(SEED_DATA), "-o", str(tmp_path / "out"), "--template", str(template)]
+    result = CliRunner().invoke(main, [*args, "--time-limit", "0.1"])
+    assert result.exit_code == 4
+    assert "took longer than 0.1 seconds, the render time limit" in result.output
+
+
+def test_api_limits_reach_the_render(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{% for a in range(20000) %}{% endfor %}"])
+    with pytest.raises(TemplateLimitError, match="more than 10000 steps"):
+        api.render(SEED_DATA, template, tmp_path / "out", limits=SMALL)
+    assert len(api.render(SEED_DATA, template, tmp_path / "out")) == 1
+
+
+def test_bounded_text_refuses_a_list_that_prints_too_long():
+    assert bounded_text([["ab"], ("c",)], room=10) == "[['ab'], ('c',)]"
+    with pytest.raises(LimitExceeded, match="the document would be larger than"):
+        bounded_text(["x" * 11], room=10)
+
+
+def test_the_environment_reads_no_other_file():
+    """Word templates cannot hold {% include %} (the tag check refuses it); the
+    environment refuses it too, for templates compiled some other way."""
+    from docgen.engine.filters import make_environment
+
+    with pytest.raises(
+        SecurityError, match="a template cannot include, import or extend other files"
+    ):
+        make_environment().from_string("{% include '/etc/passwd' %}").render()
