@@ -18,7 +18,13 @@ from docgen.output import atomic_write_bytes, document_name, output_path, prepar
 from docgen.report import data as data_module
 from docgen.report.context import indicator_context, summary_context
 from docgen.report.model import Indicator, Report
-from docgen.report.scoring import ReportScore, Score, score_indicator, score_report
+from docgen.report.scoring import (
+    ReportScore,
+    Score,
+    composite_score,
+    score_indicator,
+    score_report,
+)
 
 #: The official form and the summary ship inside the package (`docgen/templates/`);
 #: DOCGEN_TEMPLATES points at a folder of edited copies instead.
@@ -298,6 +304,13 @@ def check_template(
     return check(template if template is not None else DEFAULT_TEMPLATE, data, digits=digits)
 
 
-def composite(documents: list[RenderedDocument]) -> Decimal:
-    """คะแนนรวม of what was rendered."""
-    return sum((doc.score.weighted for doc in documents), Decimal(0))
+def composite(documents: list[RenderedDocument]) -> Decimal | None:
+    """คะแนนรวม of what was rendered: Σ(weight x score) / Σ(weight) over the assessed
+    indicators (None when none is assessed)."""
+    return composite_score(
+        [
+            (doc.score.weight, doc.score.score)
+            for doc in documents
+            if doc.score.score is not None and doc.score.weight is not None
+        ]
+    )

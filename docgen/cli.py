@@ -25,6 +25,8 @@ from docgen.engine.filters import DIGIT_STYLES, format_score
 from docgen.errors import DataError, DocgenError
 from docgen.limits import DEFAULT_LIMITS, Limits
 from docgen.output import atomic_write_bytes
+from docgen.report.model import STATUS_TEXT
+from docgen.report.scoring import ReportScore, Score
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -166,15 +168,12 @@ def render(
     except DocgenError as exc:
         _fail(exc)
     for doc in result.documents:
-        click.echo(
-            f"wrote {doc.path}  (score {format_score(doc.score.score)}, "
-            f"weighted {format_score(doc.score.weighted)})"
-        )
+        click.echo(f"wrote {doc.path}  ({_score_text(doc.score)})")
         if doc.pdf:
             click.echo(_wrote_pdf(doc.pdf, doc.pdf_font, verbose))
     count = len(result.documents)
     figures = (
-        f"composite {format_score(result.score.composite)}, "
+        f"composite {_composite_text(result.score)}, "
         f"{count} indicator{'' if count == 1 else 's'}, "
         f"weights {format_score(result.score.total_weight)}"
     )
@@ -186,6 +185,21 @@ def render(
         click.echo(figures)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _score_text(score: Score) -> str:
+    """An indicator's figures for the terminal, or its status when it is not assessed."""
+    if score.score is None or score.weighted is None:
+        return STATUS_TEXT[score.status]
+    return f"score {format_score(score.score)}, weighted {format_score(score.weighted)}"
+
+
+def _composite_text(score: ReportScore) -> str:
+    """The composite, with the summary's note when some indicators are not assessed."""
+    if score.composite is None:
+        return score.composite_note
+    note = f" ({score.composite_note})" if score.composite_note else ""
+    return format_score(score.composite) + note
 
 
 def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "fiscal_year_of",
     "format_number",
     "number_words",
+    "ROUNDS",
     "round_label",
     "round_period",
     "thai_date",
@@ -47,7 +48,9 @@ MAX_DATE = date(2200, 12, 31)
 MIN_FISCAL_YEAR = 2400
 MAX_FISCAL_YEAR = 2700
 #: Report rounds, in months since 1 October: the month and day each round ends on.
-_ROUND_ENDS: dict[int, tuple[int, int]] = {6: (3, 31), 9: (6, 30), 12: (9, 30)}
+_ROUND_ENDS: dict[int, tuple[int, int]] = {3: (12, 31), 6: (3, 31), 9: (6, 30), 12: (9, 30)}
+#: The report rounds, in order.
+ROUNDS: tuple[int, ...] = tuple(_ROUND_ENDS)
 _STYLES: tuple[str, ...] = ("long", "short", "full")
 _TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -146,10 +149,10 @@ class RoundPeriod:
 
 
 def round_period(fiscal_year: int, round_months: int) -> RoundPeriod:
-    """Return the period a 6-, 9- or 12-month report round of `fiscal_year` (BE) covers.
+    """Return the period a 3-, 6-, 9- or 12-month report round of `fiscal_year` (BE) covers.
 
-    Every round starts on 1 October of the previous year; rounds 6, 9 and 12 end on
-    31 March, 30 June and 30 September.
+    Every round starts on 1 October of the previous year; rounds 3, 6, 9 and 12 end on
+    31 December, 31 March, 30 June and 30 September.
 
     >>> p = round_period(2550, 6)
     >>> p.start, p.end
@@ -158,6 +161,8 @@ def round_period(fiscal_year: int, round_months: int) -> RoundPeriod:
     '1 ตุลาคม 2549 – 31 มีนาคม 2550'
     >>> round_period(2550, 12).short_text
     '1 ต.ค. 49 – 30 ก.ย. 50'
+    >>> round_period(2567, 3).text
+    '1 ตุลาคม 2566 – 31 ธันวาคม 2566'
     """
     _check_round(round_months)
     if isinstance(fiscal_year, bool) or not isinstance(fiscal_year, int):
@@ -170,7 +175,7 @@ def round_period(fiscal_year: int, round_months: int) -> RoundPeriod:
     ce_year = fiscal_year - BE_OFFSET
     end_month, end_day = _ROUND_ENDS[round_months]
     start = date(ce_year - 1, 10, 1)
-    end = date(ce_year, end_month, end_day)
+    end = date(ce_year - 1 if end_month >= 10 else ce_year, end_month, end_day)
     # Fiscal years 2400-2442 start before MIN_DATE; they are valid here, so format unchecked.
     return RoundPeriod(
         start=start,
@@ -352,9 +357,9 @@ def _checked_date(value: DateLike) -> date:
 
 def _check_round(round_months: int) -> None:
     if isinstance(round_months, bool) or not isinstance(round_months, int):
-        raise TypeError(f"round must be an int (6, 9 or 12 months), got {_type(round_months)}")
+        raise TypeError(f"round must be an int (3, 6, 9 or 12 months), got {_type(round_months)}")
     if round_months not in _ROUND_ENDS:
-        raise ValueError(f"round {round_months} is not a report round: use 6, 9 or 12 (months)")
+        raise ValueError(f"round {round_months} is not a report round: use 3, 6, 9 or 12 (months)")
 
 
 def _to_decimal(value: Number, caller: str) -> Decimal:

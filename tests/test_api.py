@@ -114,10 +114,10 @@ def test_summary_explains_every_score(report_rendered):
 
 def test_weights_short_of_100_are_warned_in_the_summary_and_the_result(partial_report):
     rows = summary_table(partial_report.summary.path)
-    assert rows[-1] == ["รวม", "รวม", "95", "", "", "2.8083"]
+    assert rows[-1] == ["รวม", "รวม", "95", "", "", "2.9561"]  # Σ(w x s) / Σw: 280.83 / 95
     assert NOTE.format("95") in paragraphs(partial_report.summary.path)
     assert partial_report.warnings == [
-        "the indicators' weights add up to 95, not 100, so the composite score 2.8083 is not "
+        "the indicators' weights add up to 95, not 100, so the composite score 2.9561 is not "
         "the score of a complete report; check each indicator's weight"
     ]
 

@@ -220,6 +220,22 @@ def test_fiscal_year_of_checks_range_and_type() -> None:
         ),
         (
             2567,
+            3,
+            date(2023, 10, 1),
+            date(2023, 12, 31),
+            "1 ตุลาคม 2566 – 31 ธันวาคม 2566",
+            "1 ต.ค. 66 – 31 ธ.ค. 66",
+        ),
+        (
+            2567,
+            9,
+            date(2023, 10, 1),
+            date(2024, 6, 30),
+            "1 ตุลาคม 2566 – 30 มิถุนายน 2567",
+            "1 ต.ค. 66 – 30 มิ.ย. 67",
+        ),
+        (
+            2567,
             12,
             date(2023, 10, 1),
             date(2024, 9, 30),
@@ -288,13 +304,13 @@ def test_round_period_is_frozen() -> None:
             "fiscal year 2007 is out of range: use a Buddhist Era year from 2400 to 2700 "
             "(e.g. 2550, not 2007)",
         ),
-        (2550, 7, ValueError, "round 7 is not a report round: use 6, 9 or 12 (months)"),
-        (2550, 3, ValueError, "round 3 is not a report round: use 6, 9 or 12 (months)"),
-        (2550, 0, ValueError, "round 0 is not a report round: use 6, 9 or 12 (months)"),
+        (2550, 7, ValueError, "round 7 is not a report round: use 3, 6, 9 or 12 (months)"),
+        (2550, 4, ValueError, "round 4 is not a report round: use 3, 6, 9 or 12 (months)"),
+        (2550, 0, ValueError, "round 0 is not a report round: use 3, 6, 9 or 12 (months)"),
         ("2550", 6, TypeError, "fiscal year must be an int (BE, e.g. 2550), got str"),
         (2550.0, 6, TypeError, "fiscal year must be an int (BE, e.g. 2550), got float"),
-        (2550, "6", TypeError, "round must be an int (6, 9 or 12 months), got str"),
-        (2550, True, TypeError, "round must be an int (6, 9 or 12 months), got bool"),
+        (2550, "6", TypeError, "round must be an int (3, 6, 9 or 12 months), got str"),
+        (2550, True, TypeError, "round must be an int (3, 6, 9 or 12 months), got bool"),
     ],
 )
 def test_round_period_errors(
@@ -306,7 +322,8 @@ def test_round_period_errors(
 
 
 @pytest.mark.parametrize(
-    ("months", "label"), [(6, "รอบ 6 เดือน"), (9, "รอบ 9 เดือน"), (12, "รอบ 12 เดือน")]
+    ("months", "label"),
+    [(3, "รอบ 3 เดือน"), (6, "รอบ 6 เดือน"), (9, "รอบ 9 เดือน"), (12, "รอบ 12 เดือน")],
 )
 def test_round_label(months: int, label: str) -> None:
     assert round_label(months) == label
@@ -315,7 +332,7 @@ def test_round_label(months: int, label: str) -> None:
 def test_round_label_rejects_other_rounds() -> None:
     with pytest.raises(ValueError) as info:
         round_label(7)
-    assert str(info.value) == "round 7 is not a report round: use 6, 9 or 12 (months)"
+    assert str(info.value) == "round 7 is not a report round: use 3, 6, 9 or 12 (months)"
 
 
 # --------------------------------------------------------------------------- digits

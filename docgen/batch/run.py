@@ -300,8 +300,8 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
             indicator.code,
             SKIPPED,
             outputs,
-            format_score(score.score),
-            format_score(score.weighted),
+            None if score.score is None else format_score(score.score),
+            None if score.weighted is None else format_score(score.weighted),
         )
         pdf_fresh = settings.pdf and _is_fresh(settings.out_dir / pdf_name, newest_source)
         if not (settings.resume and _is_fresh(target, newest_source)):

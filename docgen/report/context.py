@@ -15,7 +15,14 @@ from typing import Any
 
 from docgen import thai
 from docgen.engine.richtext import RichText
-from docgen.report.model import Indicator, MilestoneScoring, Person, Report, ReportInfo
+from docgen.report.model import (
+    STATUS_TEXT,
+    Indicator,
+    MilestoneScoring,
+    Person,
+    Report,
+    ReportInfo,
+)
 from docgen.report.scoring import ReportScore, Score, score_indicator, score_report
 
 
@@ -88,13 +95,26 @@ class IndicatorView:
         metadata={"doc": "Milestone: always five rows, one per step; empty otherwise"}
     )
     criteria: list[str] = field(metadata={"doc": "The five texts under ระดับ 1..5"})
-    level: int = field(metadata={"doc": "The level reached, 0..5"})
-    score: Decimal = field(metadata={"doc": "ค่าคะแนนที่ได้, exact; print it with the score filter"})
-    weighted_score: Decimal = field(metadata={"doc": "ค่าคะแนนถ่วงน้ำหนัก = weight x score / 100"})
+    level: int | None = field(metadata={"doc": "The level reached, 0..5; empty if not assessed"})
+    score: Decimal | None = field(
+        metadata={"doc": "ค่าคะแนนที่ได้, exact; print it with the score filter; empty if not assessed"}
+    )
+    weighted_score: Decimal | None = field(
+        metadata={"doc": "ค่าคะแนนถ่วงน้ำหนัก = weight x score / 100; empty if not assessed"}
+    )
     result_text: str = field(
-        metadata={"doc": "ผลการดำเนินงาน column: the level, or the value with its unit"}
+        metadata={
+            "doc": "ผลการดำเนินงาน column: the level, or the value with its unit; "
+            "the status when not assessed"
+        }
     )
     score_explanation: str = field(metadata={"doc": "How the score was reached, in words"})
+    status: str = field(metadata={"doc": "assessed, not_assessed or cancelled"})
+    assessed: bool = field(metadata={"doc": "Whether the indicator is scored in this round"})
+    status_text: str = field(metadata={"doc": "ไม่ประเมินในรอบนี้ or ยกเลิก; empty when assessed"})
+    dimension: str = field(
+        metadata={"doc": "มิติ: the dimension given, or the code's part before the first dot"}
+    )
 
 
 @dataclass(frozen=True)
@@ -172,8 +192,11 @@ def _criteria(indicator: Indicator) -> list[str]:
 def _result_text(indicator: Indicator, score: Score) -> str:
     """ผลการดำเนินงาน: the level reached, or the measured value with its unit."""
     scoring = indicator.scoring
+    if not score.assessed:
+        return STATUS_TEXT[score.status]
     if isinstance(scoring, MilestoneScoring):
         return str(score.level)
+    assert indicator.result.value is not None  # an assessed quantitative indicator has one
     return thai.with_unit(_number(indicator.result.value), scoring.unit)
 
 
@@ -212,6 +235,10 @@ def indicator_view(indicator: Indicator, score: Score | None = None) -> Indicato
         weighted_score=score.weighted,
         result_text=_result_text(indicator, score),
         score_explanation=score.explanation,
+        status=indicator.status,
+        assessed=indicator.assessed,
+        status_text=STATUS_TEXT[indicator.status],
+        dimension=indicator.dimension_code,
     )
 
 

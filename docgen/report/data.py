@@ -388,7 +388,7 @@ def _expected_score_problems(report: Report, lines: LineMap) -> list[Problem]:
     problems = []
     single = report.indicator is not None
     for index, indicator in enumerate(report.all_indicators):
-        if indicator.expected_score is None:
+        if indicator.expected_score is None or not indicator.assessed:
             continue
         computed = score_indicator(indicator).score
         if display_round(computed) != display_round(indicator.expected_score):
@@ -402,6 +402,28 @@ def _expected_score_problems(report: Report, lines: LineMap) -> list[Problem]:
                     _line_for(path, lines),
                 )
             )
+    return problems
+
+
+def _dimension_problems(report: Report, lines: LineMap) -> list[Problem]:
+    """An indicator in a dimension the report does not declare: name both."""
+    problems = []
+    single = report.indicator is not None
+    declared = ", ".join(repr(d.code) for d in report.report.dimensions or [])
+    for index, indicator in report.undeclared_dimensions():
+        base = "indicator" if single else f"indicators[{index}]"
+        given = indicator.dimension is not None
+        path = f"{base}.dimension" if given else f"{base}.code"
+        how = "" if given else f" (from its code {indicator.code!r}; give dimension: to choose)"
+        problems.append(
+            Problem(
+                path,
+                f"indicator {indicator.code} is in dimension {indicator.dimension_code!r}{how}, "
+                f"which report.dimensions does not declare (it declares {declared}); "
+                "add the dimension or correct the indicator's",
+                _line_for(path, lines),
+            )
+        )
     return problems
 
 
@@ -467,7 +489,7 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
                         _line_for(path, lines),
                     )
                 )
-            elif result.get("value") is None:
+            elif result.get("value") is None and item.get("status", "assessed") == "assessed":
                 path = f"{base}.result.value"
                 problems.append(
                     Problem(
@@ -523,6 +545,7 @@ def _validate_bounded(raw: dict, lines: LineMap, file: str | Path | None) -> Rep
                 continue
             problems.append(Problem(path, _describe(error), _line_for(path, lines)))
         raise DataError(problems, file) from None
+    problems += _dimension_problems(report, lines)
     problems += _expected_score_problems(report, lines)
     if problems:
         raise DataError(problems, file)

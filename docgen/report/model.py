@@ -23,6 +23,9 @@ from pydantic import (
 )
 from pydantic.json_schema import GenerateJsonSchema
 
+from docgen import thai
+from docgen.typed import parse_typed_number
+
 STEP_COUNT = 5
 TARGET_COUNT = 5
 
@@ -38,7 +41,7 @@ def _exact_decimal(value: Any) -> Any:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
-        raise ValueError(f"expected a number, got the text {value!r}")
+        return parse_typed_number(value)  # 1,234.5 and Thai digits; 72,5 is refused
     return value
 
 
@@ -87,6 +90,15 @@ class StepResult(_Strict):
         default=None, ge=0, le=1, description="Partial credit of a step not done, 0..1"
     )
     detail: RichTextSource = Field(default="", description="What was done (rich text)")
+
+    @model_validator(mode="after")
+    def _full_progress_is_done(self) -> StepResult:
+        if not self.done and self.progress is not None and self.progress >= 1:
+            raise ValueError(
+                f"step {self.step} has progress 1 (100%) but done: false; "
+                "a step at 100% is done: write done: true"
+            )
+        return self
 
 
 class Result(_Strict):
@@ -176,6 +188,38 @@ class QuantitativeScoring(_Strict):
 
 Scoring = Annotated[MilestoneScoring | QuantitativeScoring, Field(discriminator="method")]
 
+#: ``indicator.status``: assessed in this round (the default), or not and why.
+Status = Literal["assessed", "not_assessed", "cancelled"]
+STATUSES: tuple[str, ...] = ("assessed", "not_assessed", "cancelled")
+#: How the form and the summary print a status other than assessed.
+STATUS_TEXT = {"assessed": "", "not_assessed": "ไม่ประเมินในรอบนี้", "cancelled": "ยกเลิก"}
+#: A report's as_of may fall this many days after its round's last day (late reports).
+AS_OF_GRACE_DAYS = 90
+
+
+class Signer(_Strict):
+    name: Text | None = Field(default=None, description="Full name with title")
+    position: Text | None = Field(default=None, description="Position, e.g. จวค. 8ว")
+    date: dt.date | None = Field(
+        default=None, description="ISO date of signing; missing prints a dotted line"
+    )
+
+
+class SignOff(_Strict):
+    """การลงนามรับรอง: who reports and who certifies, overriding the defaults."""
+
+    reporter: Signer | None = Field(
+        default=None, description="ผู้รายงาน; default: the first collector"
+    )
+    certifier: Signer | None = Field(
+        default=None, description="ผู้รับรองข้อมูล; default: the first supervisor"
+    )
+
+
+class Dimension(_Strict):
+    code: Text = Field(min_length=1, description='มิติ, e.g. "1"')
+    name: Text = Field(min_length=1, description="The dimension's name")
+
 
 class Indicator(_Strict):
     code: Text = Field(min_length=1, description='ตัวชี้วัดที่, e.g. "3.2"')
@@ -195,6 +239,26 @@ class Indicator(_Strict):
     expected_score: Number | None = Field(
         default=None, description="The score the clerk believes is right; checked"
     )
+    status: Status = Field(
+        default="assessed",
+        description="assessed (default), not_assessed (ไม่ประเมินในรอบนี้) or cancelled (ยกเลิก)",
+    )
+    dimension: Text | None = Field(
+        default=None, description="มิติ; default: the code's part before the first dot"
+    )
+    sign_off: SignOff | None = Field(
+        default=None, description="This indicator's signatures, over the report's"
+    )
+
+    @property
+    def assessed(self) -> bool:
+        """Whether the indicator is scored in this round (and counts in the composite)."""
+        return self.status == "assessed"
+
+    @property
+    def dimension_code(self) -> str:
+        """The dimension given, or the code's part before the first dot ("3" of "3.2")."""
+        return self.dimension if self.dimension is not None else self.code.split(".", 1)[0]
 
     @model_validator(mode="after")
     def _result_matches_method(self) -> Indicator:
@@ -209,26 +273,78 @@ class Indicator(_Strict):
                     "result.steps is for milestone indicators; a quantitative indicator "
                     "reports result.value"
                 )
-            if self.result.value is None:
+            if self.result.value is None and self.assessed:
                 raise ValueError("a quantitative indicator needs result.value (a number)")
         return self
 
 
 class ReportInfo(_Strict):
     fiscal_year: int = Field(ge=2400, le=2700, description="ปีงบประมาณ, Buddhist Era")
-    round: Literal[6, 9, 12] = Field(description="รอบการรายงาน in months: 6, 9 or 12")
+    round: Literal[3, 6, 9, 12] = Field(description="รอบการรายงาน in months: 3, 6, 9 or 12")
     organization: Text | None = Field(default=None, description="The reporting office")
-    as_of: dt.date | None = Field(default=None, description="ISO date, shown as พ.ศ.")
+    as_of: dt.date | None = Field(
+        default=None,
+        description="ISO date, shown as พ.ศ.; from the fiscal year's first day to 90 days "
+        "after the round's last",
+    )
+    dimensions: list[Dimension] | None = Field(
+        default=None, description="มิติ: the summary groups its rows under them, in code order"
+    )
+    sign_off: SignOff | None = Field(
+        default=None, description="Signatures on the summary and every form"
+    )
 
     @field_validator("as_of")
     @classmethod
-    def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
-        if value is not None and not (dt.date(1900, 1, 1) <= value <= dt.date(2200, 12, 31)):
+    def _as_of_in_range(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is None:
+            return value
+        if not (dt.date(1900, 1, 1) <= value <= dt.date(2200, 12, 31)):
             raise ValueError(
                 f"date {value.isoformat()} is out of range: docgen formats dates from "
                 "1 Jan 1900 to 31 Dec 2200"
             )
+        if "fiscal_year" in info.data and "round" in info.data:
+            _check_as_of(value, info.data["fiscal_year"], info.data["round"])
         return value
+
+    @field_validator("dimensions")
+    @classmethod
+    def _dimensions_unique(cls, dimensions: list[Dimension] | None) -> list[Dimension] | None:
+        seen: set[str] = set()
+        for dimension in dimensions or []:
+            if dimension.code in seen:
+                raise ValueError(f"dimension {dimension.code!r} is declared twice")
+            seen.add(dimension.code)
+        return dimensions
+
+
+def _check_as_of(value: dt.date, fiscal_year: int, round_months: int) -> None:
+    """A date outside the round is almost always typed in the wrong era (2012 for 2555)."""
+    first, last = as_of_range(fiscal_year, round_months)
+    if not first <= value <= last:
+        raise ValueError(
+            f"{value.isoformat()} ({_be(value)}) is outside round {round_months} "
+            f"of fiscal year {fiscal_year}: expected a date from {_be(first)} "
+            f"to {_be(last)} ({first.isoformat()} to {last.isoformat()}); "
+            f"check the year: the data is in the Christian era, {thai.BE_OFFSET} years "
+            "less than พ.ศ."
+        )
+
+
+def _be(day: dt.date) -> str:
+    """A date in พ.ศ. words; dates before 1900 (fiscal years before 2444) in ISO form."""
+    try:
+        return thai.thai_date(day)
+    except ValueError:
+        return day.isoformat()
+
+
+def as_of_range(fiscal_year: int, round_months: int) -> tuple[dt.date, dt.date]:
+    """The dates a report's as_of may take: the fiscal year's first day to 90 days after
+    the round's last day."""
+    period = thai.round_period(fiscal_year, round_months)
+    return period.start, period.end + dt.timedelta(days=AS_OF_GRACE_DAYS)
 
 
 class Report(_Strict):
@@ -254,19 +370,40 @@ class Report(_Strict):
             raise ValueError("give exactly one of `indicator:` (one) or `indicators:` (a list)")
         return self
 
+    def undeclared_dimensions(self) -> list[tuple[int, Indicator]]:
+        """(index, indicator) of each indicator whose dimension report.dimensions lacks."""
+        declared = self.report.dimensions
+        if declared is None:
+            return []
+        codes = {d.code for d in declared}
+        return [
+            (index, indicator)
+            for index, indicator in enumerate(self.all_indicators)
+            if indicator.dimension_code not in codes
+        ]
+
     @property
     def all_indicators(self) -> list[Indicator]:
         return [self.indicator] if self.indicator is not None else list(self.indicators or [])
 
 
+#: A number as people type it, as text (docgen.typed): Thai or Arabic digits, commas only
+#: between groups of three, a point for decimals. 72,5 does not match.
+TYPED_NUMBER_PATTERN = (
+    r"^\s*[+-]?(?:[0-9๐-๙]{1,3}(?:,[0-9๐-๙]{3})+|[0-9๐-๙]+)(?:\.[0-9๐-๙]+)?\s*$"
+    r"|^\s*[+-]?\.[0-9๐-๙]+\s*$"
+)
+
+
 class _NumbersAreNumbers(GenerateJsonSchema):
-    """Numbers are written as numbers: docgen refuses "4" in quotes, so the schema does too."""
+    """A number is a number, or text that is a number as people type it (1,234.5, ๗๒.๕);
+    the range keywords apply to numbers, the pattern to text."""
 
     def decimal_schema(self, schema):
         generated = super().decimal_schema(schema)
         for option in generated.get("anyOf", []):
             if option.get("type") == "number":
-                return option
+                return {**option, "type": ["number", "string"], "pattern": TYPED_NUMBER_PATTERN}
         return generated
 
 

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localconte
 
 from docgen import thai
 from docgen.report.model import (
+    STATUS_TEXT,
     STEP_COUNT,
     Indicator,
     MilestoneScoring,
@@ -35,12 +36,23 @@ SCORE_CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN)
 
 @dataclass(frozen=True)
 class Score:
-    """An indicator's computed score and how it was reached."""
+    """An indicator's computed score and how it was reached.
 
-    level: int  # whole level reached, 0..5
-    score: Decimal  # 0..5, exact
-    weighted: Decimal  # weight x score / 100, exact
+    An indicator not assessed in the round (``status`` not_assessed or cancelled) has
+    no level, score or weighted score (None): it is left out of the composite, never
+    counted as a zero.
+    """
+
+    level: int | None  # whole level reached, 0..5
+    score: Decimal | None  # 0..5, exact
+    weighted: Decimal | None  # weight x score / 100, exact
     explanation: str  # short Thai sentence for the reader of the report
+    status: str = "assessed"
+    weight: Decimal | None = None  # the indicator's weight, for a composite of documents
+
+    @property
+    def assessed(self) -> bool:
+        return self.status == "assessed"
 
 
 @dataclass(frozen=True)
@@ -48,8 +60,11 @@ class ReportScore:
     """The scores of a report's indicators (in data order) and its composite."""
 
     scores: tuple[Score, ...]
-    total_weight: Decimal
-    composite: Decimal  # คะแนนรวม: the sum of the weighted scores, exact
+    total_weight: Decimal  # of every listed indicator, assessed or not
+    assessed_weight: Decimal  # of the assessed indicators: the composite's denominator
+    #: คะแนนรวม = Σ(weight x score) / Σ(weight) over the assessed indicators, exact to
+    #: 50 digits; None when no indicator is assessed.
+    composite: Decimal | None
 
     @property
     def weights_complete(self) -> bool:
@@ -57,13 +72,27 @@ class ReportScore:
         return self.total_weight == FULL_WEIGHT
 
     @property
+    def all_assessed(self) -> bool:
+        return all(score.assessed for score in self.scores)
+
+    @property
+    def composite_note(self) -> str:
+        """What the summary says next to the composite when some indicators are not assessed."""
+        if self.all_assessed:
+            return ""
+        if self.composite is None:
+            return "ไม่มีตัวชี้วัดที่ประเมินในรอบนี้"
+        return f"คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม {format_compact(self.assessed_weight)}"
+
+    @property
     def weight_warning(self) -> str | None:
         """What to tell the person running the report when the weights are not 100."""
         if self.weights_complete:
             return None
+        shown = "none" if self.composite is None else format_compact(self.composite)
         return (
             f"the indicators' weights add up to {format_compact(self.total_weight)}, not 100, "
-            f"so the composite score {format_compact(self.composite)} is not the score of a "
+            f"so the composite score {shown} is not the score of a "
             "complete report; check each indicator's weight"
         )
 
@@ -101,13 +130,26 @@ def weighted_score(weight: Decimal, score: Decimal) -> Decimal:
         return weight * score / HUNDRED  # exact: the product has room, /100 shifts digits
 
 
-def composite_score(weighted_scores: Sequence[Decimal]) -> Decimal:
-    """คะแนนรวม: the plain sum of the weighted scores.
+def composite_score(pairs: Sequence[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """คะแนนรวม: Σ(weight x score) / Σ(weight) over (weight, score) pairs of the assessed
+    indicators; None when there are none. Weights of 100 in all give the sum of the
+    weighted scores exactly.
 
-    >>> composite_score([Decimal("0.2"), Decimal("1.25")])
-    Decimal('1.45')
+    >>> composite_score([(Decimal(4), Decimal(5)), (Decimal(96), Decimal("1.25"))])
+    Decimal('1.4')
+    >>> composite_score([(Decimal(20), Decimal(5)), (Decimal(60), Decimal(3))])
+    Decimal('3.5')
+    >>> composite_score([]) is None
+    True
     """
-    return exact_sum(weighted_scores)
+    if not pairs:
+        return None
+    total = exact_sum([weight for weight, _ in pairs])
+    if total == 0:
+        return None
+    points = exact_sum([weighted_score(weight, score) for weight, score in pairs])
+    with localcontext(SCORE_CONTEXT):
+        return points * HUNDRED / total
 
 
 def exact_sum(values: Sequence[Decimal]) -> Decimal:
@@ -269,6 +311,9 @@ def _quantitative_explanation(scoring: QuantitativeScoring, value: Decimal) -> s
 
 def score_indicator(indicator: Indicator) -> Score:
     """Score one validated indicator by its method, with the Thai explanation."""
+    if not indicator.assessed:
+        text = STATUS_TEXT[indicator.status]
+        return Score(None, None, None, f"{text} จึงไม่คิดคะแนน", indicator.status, indicator.weight)
     scoring = indicator.scoring
     if isinstance(scoring, MilestoneScoring):
         results = indicator.result.steps
@@ -287,15 +332,21 @@ def score_indicator(indicator: Indicator) -> Score:
         score=score,
         weighted=weighted_score(indicator.weight, score),
         explanation=explanation,
+        weight=indicator.weight,
     )
 
 
 def score_report(indicators: Sequence[Indicator]) -> ReportScore:
-    """Score every indicator of a report; the composite is the sum of the weighted scores."""
+    """Score every indicator of a report; the composite is over the assessed ones."""
     scores = tuple(score_indicator(indicator) for indicator in indicators)
-    total_weight = exact_sum([indicator.weight for indicator in indicators])
+    assessed = [
+        (indicator.weight, score.score)
+        for indicator, score in zip(indicators, scores, strict=True)
+        if score.score is not None
+    ]
     return ReportScore(
         scores=scores,
-        total_weight=total_weight,
-        composite=composite_score([score.weighted for score in scores]),
+        total_weight=exact_sum([indicator.weight for indicator in indicators]),
+        assessed_weight=exact_sum([weight for weight, _ in assessed]),
+        composite=composite_score(assessed),
     )

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,6 +28,7 @@ from docgen.report.context import indicator_view
 from docgen.report.model import STEP_COUNT, TARGET_COUNT, Indicator
 from docgen.report.scoring import display_round, score_indicator
 from docgen.thai import arabic_digits
+from docgen.typed import TypedNumberError, parse_typed_number
 from docgen.web.editor import from_editor
 from docgen.web.messages import field_label, thai_message
 
@@ -540,12 +541,12 @@ def _number(text: str) -> Decimal | str | None:
 
 
 def _number_or_text(text: str) -> Decimal | str:
-    cleaned = _plain_digits(text)
+    """The number typed (docgen.typed: 1,234.5 and Thai digits); anything else, 72,5
+    included, goes to the validator as text, which says what to write instead."""
     try:
-        number = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
+        return parse_typed_number(text)
+    except TypedNumberError:
         return text
-    return number if number.is_finite() else text
 
 
 def _integer(text: str) -> int | str | None:

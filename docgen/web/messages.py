@@ -26,7 +26,31 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         (r"expected greater than (\S+?),? got", "ต้องมากกว่า {1}"),
         (r"expected less than or equal to (\S+?),? got", "ต้องไม่เกิน {1}"),
         (r"expected less than (\S+?),? got", "ต้องน้อยกว่า {1}"),
-        (r"expected 6, 9 or 12", "เลือกรอบ 6, 9 หรือ 12 เดือน"),
+        (r"expected 3, 6, 9 or 12", "เลือกรอบ 3, 6, 9 หรือ 12 เดือน"),
+        (r'^"" is not a number', "ต้องกรอกตัวเลข"),
+        (
+            r'^"(.*)" is not a number: use a point for decimals \((\S+)\)',
+            "{1} ไม่ใช่ตัวเลขที่อ่านได้: ใช้จุดทศนิยม ({2}) เครื่องหมายจุลภาคใช้คั่นหลักพันทีละสามหลักเท่านั้น (1,234.5)",
+        ),
+        (
+            r'^"(.*)" is not a number: use a point for decimals',
+            "{1} ไม่ใช่ตัวเลขที่อ่านได้: ใช้จุดทศนิยม เครื่องหมายจุลภาคใช้คั่นหลักพันทีละสามหลักเท่านั้น (1,234.5)",
+        ),
+        (r'^"(.*)" is not a number', "ต้องเป็นตัวเลข (ที่กรอกไว้: {1})"),
+        (
+            r"^\S+ \((.+?)\) is outside round (\d+) of fiscal year (\d+): expected a date from "
+            r"(.+?) to (.+?) \(",
+            "วันที่ {1} อยู่นอกรอบ {2} เดือน ปีงบประมาณ {3}: ต้องอยู่ระหว่าง {4} ถึง {5} "
+            "(ตรวจสอบปี: ปี ค.ศ. น้อยกว่าปี พ.ศ. 543 ปี)",
+        ),
+        (
+            r"step (\d+) has progress 1 \(100%\) but done: false",
+            "ขั้นตอนที่ {1} คืบหน้าร้อยละ 100 แล้ว ให้ทำเครื่องหมายว่าแล้วเสร็จ",
+        ),
+        (
+            r"is in dimension '(.*?)'.*which report\.dimensions does not declare",
+            "มิติ {1} ไม่อยู่ในรายการมิติของรายงาน",
+        ),
         (r"expected a valid date", "วันที่ไม่ถูกต้อง (ใช้รูปแบบ ปี ค.ศ.-เดือน-วัน เช่น 2007-09-30)"),
         (r"expected a valid boolean", "ต้องเป็น ใช่ หรือ ไม่ใช่"),
         (r"expected text in quotes", "ต้องเป็นข้อความ"),

@@ -35,7 +35,7 @@ INDICATOR_FIELDS = (
     "code, name, supervisors, supervisor_phone, collectors, collector_phone, description, "
     "weight, scoring, result, explanation, supporting_factors, obstacles, evidence, "
     "expected_score, is_milestone, steps, criteria, level, score, weighted_score, "
-    "result_text, score_explanation"
+    "result_text, score_explanation, status, assessed, status_text, dimension"
 )
 SUMMARY_TEMPLATE = TEMPLATES / "kpi_summary.docx"
 LONG = "ก" * 100 + " {{ indicator.nmae }} " + "ข" * 100
@@ -427,7 +427,7 @@ def test_with_bad_data_the_data_error_is_reported(tmp_path):
     args = ["check", str(DEFAULT_TEMPLATE), "--data", str(data)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert f"error: {data}:6: report.round: expected 6, 9 or 12, got 7" in result.output
+    assert f"error: {data}:6: report.round: expected 3, 6, 9 or 12, got 7" in result.output
     as_json = CliRunner().invoke(main, [*args, "--format", "json"])
     assert as_json.exit_code == 1
     assert json.loads(as_json.output)["data_problems"] == [
@@ -435,7 +435,7 @@ def test_with_bad_data_the_data_error_is_reported(tmp_path):
             "file": str(data),
             "line": 6,
             "path": "report.round",
-            "message": "expected 6, 9 or 12, got 7",
+            "message": "expected 3, 6, 9 or 12, got 7",
         }
     ]
 

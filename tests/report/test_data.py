@@ -32,7 +32,7 @@ BAD_DATA = [
     (
         "wrong-type",
         lambda s: s.replace("weight: 4", "weight: four"),
-        "indicator.weight: expected a number, got the text 'four'",
+        'indicator.weight: "four" is not a number; write digits, e.g. 72.5 or 1,234',
         23,
     ),
     (
@@ -50,7 +50,7 @@ BAD_DATA = [
     (
         "round-7",
         lambda s: s.replace("round: 12", "round: 7"),
-        "report.round: expected 6, 9 or 12, got 7",
+        "report.round: expected 3, 6, 9 or 12, got 7",
         6,
     ),
     (
@@ -94,6 +94,20 @@ BAD_DATA = [
         lambda s: s.replace("method: milestone", "method: levels"),
         "indicator.scoring: expected method 'milestone' or 'quantitative'",
         24,
+    ),
+    (
+        "as-of-outside-the-round",  # 2012 is 2555: a date typed in the wrong era
+        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2012-09-30"),
+        "report.as_of: 2012-09-30 (30 กันยายน 2555) is outside round 12 of fiscal year 2550: "
+        "expected a date from 1 ตุลาคม 2549 to 29 ธันวาคม 2550 (2006-10-01 to 2007-12-29); "
+        "check the year: the data is in the Christian era, 543 years less than พ.ศ.",
+        8,
+    ),
+    (
+        "as-of-before-the-fiscal-year",
+        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2006-09-30"),
+        "report.as_of: 2006-09-30 (30 กันยายน 2549) is outside round 12 of fiscal year 2550",
+        8,
     ),
     (
         "impossible-date",
@@ -140,9 +154,10 @@ REPORT_BAD_DATA = [
         59,
     ),
     (
-        "target-as-text",
-        lambda s: s.replace("targets: [88, 90, 92, 94, 96]", "targets: [88, 90, '92', 94, 96]"),
-        "indicators[0].scoring.targets[2]: expected a number, got the text '92'",
+        "target-with-a-decimal-comma",
+        lambda s: s.replace("targets: [88, 90, 92, 94, 96]", "targets: [88, 90, '92,5', 94, 96]"),
+        'indicators[0].scoring.targets[2]: "92,5" is not a number: use a point for decimals '
+        "(92.5); a comma only separates thousands in groups of three (1,234.5)",
         38,
     ),
     (
@@ -158,9 +173,10 @@ REPORT_BAD_DATA = [
         58,
     ),
     (
-        "value-as-text",
-        lambda s: s.replace("value: 15", 'value: "15"'),
-        "indicators[1].result.value: expected a number, got the text '15'",
+        "value-typed-72,5",
+        lambda s: s.replace("value: 15", "value: 72,5"),
+        'indicators[1].result.value: "72,5" is not a number: use a point for decimals '
+        "(72.5); a comma only separates thousands in groups of three (1,234.5)",
         62,
     ),
     (

@@ -18,6 +18,8 @@ from docgen.report.model import json_schema
 BEYOND_THE_SCHEMA = {
     "expected-score": "needs the computed score",
     "duplicate-key": "YAML keeps the last value; the YAML editor flags duplicates itself",
+    "as-of-outside-the-round": "needs the round's dates",
+    "as-of-before-the-fiscal-year": "needs the round's dates",
 }
 
 
@@ -89,6 +91,16 @@ def test_schema_command_writes_the_schema_editors_load(tmp_path):
     assert schema == json_schema()
     weight = schema["$defs"]["Indicator"]["properties"]["weight"]
     assert weight["description"] == "น้ำหนัก (ร้อยละ), 0 < weight <= 100"
-    assert (weight["type"], weight["exclusiveMinimum"], weight["maximum"]) == ("number", 0, 100)
+    assert (weight["type"], weight["exclusiveMinimum"], weight["maximum"]) == (
+        ["number", "string"],
+        0,
+        100,
+    )
     printed = CliRunner().invoke(main, ["schema"])
     assert json.loads(printed.output) == schema
+
+
+@pytest.mark.parametrize(("typed", "valid"), [("1,234.5", True), ("๗๒.๕", True), ("72,5", False)])
+def test_the_schema_takes_numbers_as_people_type_them(validator, typed, valid):
+    data = yaml.load(SEED_YAML.replace("weight: 4", f'weight: "{typed}"'), EditorLoader)
+    assert (not list(validator.iter_errors(data))) is valid

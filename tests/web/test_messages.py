@@ -59,6 +59,13 @@ SPOILS = {
     "other method's field": _set("indicator.scoring", {**QUANTITATIVE, "steps": ["a"] * 5}),
     "date out of range": _set("report.as_of", "2550-09-30"),
     "infinite": _set("indicator.weight", float("inf")),
+    "decimal comma": _set("indicator.weight", "72,5"),
+    "bad grouping": _set("indicator.weight", "1,23"),
+    "as_of in the wrong era": _set("report.as_of", "2012-09-30"),
+    "progress 1 not done": _set(
+        "indicator.result.steps.0", {"step": 1, "done": False, "progress": 1}
+    ),
+    "undeclared dimension": _set("report.dimensions", [{"code": "1", "name": "มิติ"}]),
 }
 
 
