@@ -49,8 +49,8 @@ from typing import Any
 from bench.records import write_records
 from docgen import api
 from docgen.batch.run import find_inputs, run_batch
+from docgen.engine.docxtpl_reference import DocxtplTemplate
 from docgen.engine.filters import make_environment
-from docgen.engine.template import DocxtplTemplate
 from docgen.report.context import indicator_context
 from docgen.report.data import load
 

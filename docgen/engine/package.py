@@ -1,4 +1,5 @@
-"""The zip container of a .docx, written from entries that are compressed once.
+"""The zip container of a .docx: read with a zip bomb's checks, written from entries
+that are compressed once.
 
 A rendered document differs from its template in one or two parts; the rest
 (styles, theme, fonts, images: most of the bytes) is the same every time.
@@ -13,12 +14,16 @@ Entries keep the template's timestamps, so the same data gives the same bytes.
 
 from __future__ import annotations
 
+import io
+import re
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
-from docgen.errors import OutputError
+from docgen.errors import OutputError, TemplateError
+from docgen.limits import DEFAULT_LIMITS, Limits
 
 try:  # ISA-L's deflate: on rendered bodies six times faster than zlib's fastest level
     from isal import isal_zlib as _deflate
@@ -31,6 +36,11 @@ except ImportError:  # pragma: no cover - a platform without its wheels
 RENDER_LEVEL = 1
 
 DateTime = tuple[int, int, int, int, int, int]
+
+#: The part that holds the document's body.
+DOCUMENT_PART = "word/document.xml"
+MACRO_CONTENT = "application/vnd.ms-word.document.macroEnabled"
+_TEMPLATE_PARTS = re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
 
 _UTF8_FLAG = 0x800
 _VERSION_NEEDED = 20  # 2.0: deflate
@@ -125,3 +135,66 @@ def write(entries: list[PackedEntry]) -> bytes:
     count = len(entries)
     end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), position, 0)
     return b"".join([*(entry.local for entry in entries), directory, end])
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def is_template_part(name: str, data: bytes) -> bool:
+    """Whether a package part may hold tags: the body always, headers and notes with a ``{``."""
+    return name == DOCUMENT_PART or bool(_TEMPLATE_PARTS.match(name) and b"{" in data)
+
+
+def read_package(
+    path: str | Path, source: bytes, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The parts of a .docx, refusing what is not a plain Word document.
+
+    Zip bombs are refused by the sizes the package declares: zipfile stops at
+    each member's declared size (and then fails its CRC), so those sizes bound
+    what reading the package can unpack.
+    """
+
+    def fail(message: str, hint: str | None = None) -> TemplateError:
+        return TemplateError(message, path, hint=hint)
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source))
+    except zipfile.BadZipFile:
+        raise fail(
+            "not a Word document (.docx is a zip file; this one is not)",
+            "save the template from Word or LibreOffice as .docx",
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.template_parts:
+            raise fail(
+                f"the template holds {len(infos)} files, over the limit of "
+                f"{limits.template_parts}; it may be a zip bomb"
+            )
+        total = sum(info.file_size for info in infos)
+        if total > limits.template_bytes:
+            raise fail(
+                f"the template unpacks to {total} bytes, over the limit of "
+                f"{limits.template_bytes}; it may be a zip bomb"
+            )
+        names = {info.filename for info in infos}
+        if DOCUMENT_PART not in names or "[Content_Types].xml" not in names:
+            raise fail(
+                "the package has no word/document.xml or [Content_Types].xml; "
+                "it is not a Word document",
+                "save the template from Word or LibreOffice as .docx",
+            )
+        try:
+            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            if MACRO_CONTENT in content_types or any("vbaproject" in n.lower() for n in names):
+                raise fail(
+                    "the template is macro-enabled (.docm); docgen does not run or keep macros",
+                    "save it as a plain Word document (.docx)",
+                )
+            return [(info, archive.read(info)) for info in infos]
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise fail(
+                f"the .docx is damaged ({exc})",
+                "open it in Word or LibreOffice and save it again as .docx",
+            ) from None

@@ -21,9 +21,12 @@ from docgen.engine.bodytext import (
     empty_element_sites,
     prints_well_formed,
 )
+from docgen.engine.docxtpl_reference import render_with_docxtpl
+from docgen.engine.docxtpl_xml import parsed_document
 from docgen.engine.filters import make_environment
+from docgen.engine.package import DOCUMENT_PART
 from docgen.engine.richtext import WORDML_EMPTY_ELEMENTS, RichText
-from docgen.engine.template import DOCUMENT_PART, Template, _parsed_document, render_with_docxtpl
+from docgen.engine.template import Template
 from docgen.report.context import indicator_context
 from docgen.report.data import load
 
@@ -54,7 +57,7 @@ def _document(template: Template, report) -> tuple[bytes | None, bytes]:
     """(the text path's document.xml or None, the parse path's) for one indicator."""
     part = template._parts[DOCUMENT_PART]
     xml = template.render_part_xml(DOCUMENT_PART, indicator_context(report, report.indicator))
-    return part.text.document(xml), _parsed_document(part, xml)
+    return part.text.document(xml), parsed_document(part.shell, part.body_index, xml)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -176,7 +179,9 @@ def test_empty_elements_come_out_as_lxml_writes_them(tmp_path, case):
     ours = zipfile.ZipFile(io.BytesIO(template.render(context))).read(DOCUMENT_PART)
     part = template._parts[DOCUMENT_PART]
     assert part.text is not None  # the text path was open to it
-    assert ours == _parsed_document(part, template.render_part_xml(DOCUMENT_PART, context))
+    assert ours == parsed_document(
+        part.shell, part.body_index, template.render_part_xml(DOCUMENT_PART, context)
+    )
     assert not re.search(rb"<([^\s/>!?]+)[^<>]*(?<!/)></\1>", ours)
 
 

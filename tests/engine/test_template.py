@@ -25,7 +25,8 @@ from helpers import (
 )
 
 from docgen import api
-from docgen.engine.template import Template, render_with_docxtpl
+from docgen.engine.docxtpl_reference import render_with_docxtpl
+from docgen.engine.template import Template
 from docgen.errors import TemplateError
 from docgen.limits import DEFAULT_LIMITS
 from docgen.report.context import indicator_context
