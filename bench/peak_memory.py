@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from docgen import api
-from docgen.batch.run import find_inputs, run_batch
+from docgen.batch.inputs import find_inputs
+from docgen.batch.run import run_batch
 
 
 def peak_rss_mb() -> float:

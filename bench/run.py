@@ -48,7 +48,8 @@ from typing import Any
 
 from bench.records import write_records
 from docgen import api
-from docgen.batch.run import find_inputs, run_batch
+from docgen.batch.inputs import find_inputs
+from docgen.batch.run import run_batch
 from docgen.engine.docxtpl_reference import DocxtplTemplate
 from docgen.engine.filters import make_environment
 from docgen.report.context import indicator_context

@@ -261,27 +261,29 @@ def batch(
       docgen batch data/ -o output --jobs 4 --pdf
       my-export-script | docgen batch - -o output
     """
-    from docgen.batch import run as batching
+    from docgen.batch.inputs import STDIN, find_inputs, read_json_lines
     from docgen.batch.progress import make_progress
+    from docgen.batch.run import run_batch
+    from docgen.batch.workers import default_jobs, stop_on_signals
 
     if not inputs:
         if sys.stdin.isatty():
             raise click.UsageError("give data files or folders, or pipe JSON lines in with -")
-        inputs = (batching.STDIN,)
+        inputs = (STDIN,)
     stop = threading.Event()
     try:
-        found = batching.find_inputs([i for i in inputs if i != batching.STDIN], out_dir)
+        found = find_inputs([i for i in inputs if i != STDIN], out_dir)
         records, total = iter(found), len(found)
-        if batching.STDIN in inputs:
-            lines = batching.read_json_lines(sys.stdin, first_index=len(found))
+        if STDIN in inputs:
+            lines = read_json_lines(sys.stdin, first_index=len(found))
             records, total = itertools.chain(found, lines), None
         compiled = api.load_template(template, digits, limits)
-        with batching.stop_on_signals(stop) as received:
-            result = batching.run_batch(
+        with stop_on_signals(stop) as received:
+            result = run_batch(
                 records,
                 compiled,
                 out_dir,
-                jobs=jobs or batching.default_jobs(),
+                jobs=jobs or default_jobs(),
                 resume=resume,
                 pdf=pdf,
                 pdf_timeout=pdf_timeout,

@@ -340,7 +340,8 @@ def test_seed_pdf_through_the_batch_has_the_forms_labels(tmp_path):
 def test_the_manifest_keeps_input_order_whatever_order_records_finish_in(tmp_path):
     from dataclasses import replace
 
-    from docgen.batch.run import Manifest, Outcome
+    from docgen.batch.manifest import Manifest
+    from docgen.batch.render import Outcome
 
     def outcome(record: int, status: str = "written") -> Outcome:
         outputs = {"docx": f"{record}.docx"}
@@ -416,7 +417,8 @@ def test_a_worker_killed_under_the_batch_ends_it_cleanly(tmp_path):
     [(60, 2, [30, 30]), (7, 2, [4, 3]), (130, 2, [33, 33, 32, 32]), (3, 4, [1, 1, 1])],
 )
 def test_pdf_chunks_keep_every_libreoffice_busy(documents, jobs, sizes):
-    from docgen.batch.run import Outcome, _pdf_chunks
+    from docgen.batch.pdf import _pdf_chunks
+    from docgen.batch.render import Outcome
 
     wanted = [
         Outcome(n, 0, "x", None, "1.1", "written", {"docx": f"office-{n % 3}/2550-r12-1.1.docx"})
@@ -564,7 +566,7 @@ def test_limits_reach_the_workers(tmp_path):
 
 
 def test_a_folder_gives_its_data_files_without_hidden_ones_or_the_output_folder(tmp_path):
-    from docgen.batch.run import find_inputs
+    from docgen.batch.inputs import find_inputs
 
     inputs = tmp_path / "in"
     for name in ["a.yaml", "sub/b.JSON", "sub/deeper/c.yml", "out/old.json", ".hidden/d.yaml"]:
@@ -590,7 +592,7 @@ def test_a_folder_gives_its_data_files_without_hidden_ones_or_the_output_folder(
     [(1000, 2, [16, 16, 16], [1, 1, 1]), (40, 2, [5, 4, 3], [1, 1, 1]), (None, 2, [16, 16], [8])],
 )
 def test_tasks_shrink_towards_the_end_so_that_workers_finish_together(total, jobs, first, last):
-    from docgen.batch.run import _batches
+    from docgen.batch.workers import _batches
 
     records = range(total or 40)
     sizes = [len(task) for task in _batches(iter(records), 16, total, jobs)]

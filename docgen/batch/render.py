@@ -1,0 +1,192 @@
+"""One record rendered into its documents, each with an outcome for the manifest.
+
+Runs in a worker process (or in the main one with one job); a problem of the
+record never raises, it becomes a failed outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from docgen.api import output_names
+from docgen.batch.inputs import Record
+from docgen.engine.filters import format_score
+from docgen.engine.template import Template
+from docgen.errors import DataError, DocgenError, TemplateError
+from docgen.limits import Limits
+from docgen.output import atomic_write_bytes
+from docgen.report import data as data_module
+from docgen.report.context import indicator_context
+from docgen.report.scoring import score_indicator
+
+WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document (or of a record that yielded none)."""
+
+    record: int
+    position: int  # the indicator's place in its record
+    input: str
+    line: int | None
+    indicator: str | None
+    status: str  # written, skipped or failed
+    outputs: dict[str, str] = field(default_factory=dict)  # kind -> path in the output folder
+    score: str | None = None
+    weighted_score: str | None = None
+    error: dict[str, Any] | None = None
+    needs_pdf: bool = False  # not in the manifest: the PDF is still to be made
+    pdf_font: str | None = None  # the font the PDF was set in (real, or docgen's stand-in)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.record, self.position
+
+    def to_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"input": self.input}
+        if self.line is not None:
+            entry["line"] = self.line
+        entry |= {
+            "indicator": self.indicator,
+            "status": self.status,
+            "outputs": self.outputs,
+            "score": self.score,
+            "weighted_score": self.weighted_score,
+        }
+        if self.pdf_font is not None:
+            entry["pdf_font"] = self.pdf_font
+        if self.error is not None:
+            entry["error"] = self.error
+        return entry
+
+    @classmethod
+    def from_json(cls, key: tuple[int, int], entry: dict[str, Any]) -> Outcome:
+        """An outcome read back from its manifest entry."""
+        return cls(
+            *key,
+            entry["input"],
+            entry.get("line"),
+            entry["indicator"],
+            entry["status"],
+            entry["outputs"],
+            entry["score"],
+            entry["weighted_score"],
+            entry.get("error"),
+            pdf_font=entry.get("pdf_font"),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to know besides its records."""
+
+    template: Template
+    out_dir: Path
+    resume: bool = False
+    pdf: bool = False
+    template_mtime_ns: int = 0
+
+
+def _data_error(exc: DataError) -> dict[str, Any]:
+    return {
+        "kind": "data",
+        "message": str(exc),
+        "file": exc.file,
+        "problems": [{"field": p.path, "line": p.line, "message": p.message} for p in exc.problems],
+    }
+
+
+def _template_error(exc: TemplateError) -> dict[str, Any]:
+    return {
+        "kind": "template",
+        "message": str(exc),
+        "file": exc.template,
+        "location": exc.location.describe() if exc.location else None,
+    }
+
+
+def failure(record: Record, error: dict[str, Any]) -> Outcome:
+    """The one outcome of a record that yields no document."""
+    return Outcome(record.index, 0, record.input, record.line, None, FAILED, error=error)
+
+
+def _load(record: Record, limits: Limits):
+    if record.text is not None:
+        return data_module.loads(record.text, "json", record.name, limits)
+    return data_module.load(record.input, limits)
+
+
+def mtime_ns(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _is_fresh(path: Path, newer_than: int) -> bool:
+    mtime = mtime_ns(path)
+    return mtime is not None and mtime > newer_than
+
+
+def render_record(record: Record, settings: Settings) -> list[Outcome]:
+    """Load, validate, score and render one record; write its documents.
+
+    Never raises for a problem of the record: it becomes a failed outcome.
+    """
+    try:
+        report = _load(record, settings.template.limits)  # the limits travel with the template
+        names = output_names(report)
+    except DataError as exc:
+        return [failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]
+    except DocgenError as exc:
+        return [failure(record, {"kind": "data", "message": f"{record.name}: {exc}"})]
+    newest_source = settings.template_mtime_ns
+    if record.text is None and (settings.resume or settings.pdf):
+        newest_source = max(newest_source, mtime_ns(Path(record.input)) or 0)
+    outcomes = []
+    for position, (indicator, name) in enumerate(zip(report.all_indicators, names, strict=True)):
+        relative = f"{record.folder}/{name}" if record.folder else name
+        outputs = {"docx": relative}
+        pdf_name = relative.removesuffix(".docx") + ".pdf"
+        target = settings.out_dir / relative
+        score = score_indicator(indicator)
+        outcome = Outcome(
+            record.index,
+            position,
+            record.input,
+            record.line,
+            indicator.code,
+            SKIPPED,
+            outputs,
+            None if score.score is None else format_score(score.score),
+            None if score.weighted is None else format_score(score.weighted),
+        )
+        pdf_fresh = settings.pdf and _is_fresh(settings.out_dir / pdf_name, newest_source)
+        if not (settings.resume and _is_fresh(target, newest_source)):
+            try:
+                payload = settings.template.render(indicator_context(report, indicator, score))
+                atomic_write_bytes(target, payload, fsync=False)
+            except TemplateError as exc:
+                outcomes.append(replace(outcome, status=FAILED, error=_template_error(exc)))
+                continue
+            except DocgenError as exc:
+                error = {"kind": "output", "message": str(exc)}
+                outcomes.append(replace(outcome, status=FAILED, error=error))
+                continue
+            outcome = replace(outcome, status=WRITTEN)
+            pdf_fresh = False
+        if pdf_fresh:
+            outcome = replace(outcome, outputs={**outputs, "pdf": pdf_name})
+        outcomes.append(replace(outcome, needs_pdf=settings.pdf and not pdf_fresh))
+    return outcomes
+
+
+def render_safely(record: Record, settings: Settings) -> list[Outcome]:
+    """`render_record`, with a bug in docgen reported as that record's failure."""
+    try:
+        return render_record(record, settings)
+    except Exception as exc:  # a bug must not cost the other records their documents
+        message = f"{record.name}: internal error, please report it: {type(exc).__name__}: {exc}"
+        return [failure(record, {"kind": "internal", "message": message})]
