@@ -21,9 +21,10 @@ from typing import Any
 import click
 
 from docgen import __version__, api
-from docgen.engine.filters import DIGIT_STYLES, format_score
+from docgen.engine.filters import DIGIT_STYLES
 from docgen.errors import DataError, DocgenError
 from docgen.limits import DEFAULT_LIMITS, Limits
+from docgen.numbers import format_score
 from docgen.output import atomic_write_bytes
 from docgen.report.model import STATUS_TEXT
 from docgen.report.scoring import ReportScore, Score

@@ -11,10 +11,10 @@ from typing import Any
 
 from docgen.api import output_names
 from docgen.batch.inputs import Record
-from docgen.engine.filters import format_score
 from docgen.engine.template import Template
 from docgen.errors import DataError, DocgenError, TemplateError
 from docgen.limits import Limits
+from docgen.numbers import format_score
 from docgen.output import atomic_write_bytes
 from docgen.report import data as data_module
 from docgen.report.context import indicator_context

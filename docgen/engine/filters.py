@@ -35,7 +35,7 @@ from docgen.engine.richtext import (
     xml_safe,
 )
 from docgen.engine.sandbox import MeteredSandbox, bounded_text, emit, ensure_room, note_other_markup
-from docgen.report.scoring import display_round, format_compact
+from docgen.numbers import format_score, plain_number
 
 DIGIT_STYLES = ("arabic", "thai")
 
@@ -44,31 +44,9 @@ class FilterError(ValueError):
     """A filter was given a value it cannot format; the message names the filter."""
 
 
-def format_score(value: Any, places: int | None = None) -> str:
-    """A score as the seed prints it (compact), or with fixed decimals.
-
-    >>> format_score(Decimal("5")), format_score(Decimal("0.2")), format_score(Decimal("3.5"))
-    ('5', '0.2', '3.5')
-    >>> format_score(Decimal("0.2"), 4), format_score(Decimal("3.33335"), 4)
-    ('0.2000', '3.3334')
-    """
-    number = _decimal(value, "score")
-    if places is None:
-        return format_compact(number)
-    text = thai.format_number(display_round(number), decimals=places, grouping=False)
-    return "0" if text in ("-0", "") else text
-
-
-def plain_number(value: Decimal | int | float) -> str:
-    """A number without exponent or trailing zeros: weight 4 prints 4, not 4.0.
-
-    >>> plain_number(Decimal("4")), plain_number(Decimal("12.50")), plain_number(0.5)
-    ('4', '12.5', '0.5')
-    """
-    number = value if isinstance(value, Decimal) else Decimal(repr(value))
-    if number == number.to_integral_value():
-        return str(number.to_integral_value())
-    return format(number.normalize(), "f")
+def _score(value: Any, places: int | None = None) -> str:
+    """The ``score`` filter: `format_score` of a number."""
+    return format_score(_decimal(value, "score"), places)
 
 
 def _decimal(value: Any, filter_name: str) -> Decimal:
@@ -225,7 +203,7 @@ FILTER_DOCS: dict[str, tuple[str, str]] = {
 def template_filters() -> dict[str, Callable[..., Any]]:
     """The public filters, by name (also what `docgen fields` lists)."""
     return {
-        "score": _named("score", format_score),
+        "score": _named("score", _score),
         "number": _named(
             "number",
             lambda value, decimals=None, grouping=True: thai.format_number(

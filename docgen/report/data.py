@@ -20,8 +20,9 @@ from pydantic import ValidationError
 
 from docgen.errors import DataError, Problem
 from docgen.limits import DEFAULT_LIMITS, Limits
+from docgen.numbers import display_round, format_compact
 from docgen.report.model import Indicator, MilestoneScoring, QuantitativeScoring, Report
-from docgen.report.scoring import display_round, score_indicator
+from docgen.report.scoring import score_indicator
 
 #: The default bounds (see `docgen.limits.Limits`), kept here under their old names.
 MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
@@ -397,8 +398,8 @@ def _expected_score_problems(report: Report, lines: LineMap) -> list[Problem]:
             problems.append(
                 Problem(
                     path,
-                    f"expected_score is {_plain(indicator.expected_score)} but the results "
-                    f"give {_plain(computed)}; correct the results or the expected score",
+                    f"expected_score is {format_compact(indicator.expected_score)} but the results "
+                    f"give {format_compact(computed)}; correct the results or the expected score",
                     _line_for(path, lines),
                 )
             )
@@ -425,10 +426,6 @@ def _dimension_problems(report: Report, lines: LineMap) -> list[Problem]:
             )
         )
     return problems
-
-
-def _plain(value: Decimal) -> str:
-    return format(display_round(value).normalize(), "f")
 
 
 _FOR_QUANTITATIVE = (

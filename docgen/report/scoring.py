@@ -1,7 +1,7 @@
 """Scores as the performance agreement defines them, exactly (Decimal).
 
 Pure functions over the validated model. Rounding happens only for display
-(`display_round`), never inside a computation, so composites add up exactly.
+(`docgen.numbers`), never inside a computation, so composites add up exactly.
 Every computation runs in a decimal context of its own (`SCORE_CONTEXT`), so a
 caller's `decimal.getcontext()` settings can never change a score. Products and
 sums are exact; only a quotient that does not terminate (an interpolation over
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from docgen import thai
+from docgen.numbers import format_compact
 from docgen.report.model import (
     STATUS_TEXT,
     STEP_COUNT,
@@ -30,7 +31,6 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 #: The weights of a complete report add up to this (ร้อยละ 100).
 FULL_WEIGHT = HUNDRED
-DISPLAY_PLACES = Decimal("0.0001")
 SCORE_CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN)
 
 
@@ -95,28 +95,6 @@ class ReportScore:
             f"so the composite score {shown} is not the score of a "
             "complete report; check each indicator's weight"
         )
-
-
-def display_round(value: Decimal) -> Decimal:
-    """Round half-up to 4 decimals, as official tables print scores.
-
-    >>> display_round(Decimal("3.33335"))
-    Decimal('3.3334')
-    >>> display_round(Decimal("0.2"))
-    Decimal('0.2000')
-    """
-    with localcontext(prec=max(SCORE_CONTEXT.prec, value.adjusted() + 6)):
-        return value.quantize(DISPLAY_PLACES, rounding=ROUND_HALF_UP)
-
-
-def format_compact(value: Decimal) -> str:
-    """A figure rounded for display, without trailing zeros or exponent: 5, 0.2, 3.3333.
-
-    >>> format_compact(Decimal("5.0000")), format_compact(Decimal("10")), format_compact(Decimal("2") / 3)
-    ('5', '10', '0.6667')
-    """
-    text = format(display_round(value).normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 def weighted_score(weight: Decimal, score: Decimal) -> Decimal:

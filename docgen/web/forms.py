@@ -24,9 +24,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from docgen.errors import Problem
+from docgen.numbers import display_round, plain_number
 from docgen.report.context import indicator_view
 from docgen.report.model import STEP_COUNT, TARGET_COUNT, Indicator
-from docgen.report.scoring import display_round, score_indicator
+from docgen.report.scoring import score_indicator
 from docgen.thai import arabic_digits
 from docgen.typed import TypedNumberError, parse_typed_number
 from docgen.web.editor import from_editor
@@ -463,12 +464,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | Decimal):
-        number = value if isinstance(value, Decimal) else Decimal(repr(value))
-        if not number.is_finite():
-            return str(value)
-        if number == number.to_integral_value():
-            return str(number.to_integral_value())
-        return format(number.normalize(), "f")
+        return plain_number(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -31,7 +31,6 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from docgen import api
-from docgen.engine.filters import format_score
 from docgen.errors import (
     ConflictError,
     DataError,
@@ -40,6 +39,7 @@ from docgen.errors import (
     Problem,
     WorkspaceError,
 )
+from docgen.numbers import format_score
 from docgen.output import document_name
 from docgen.report.data import parse_json, parse_yaml, validate
 from docgen.report.model import Report

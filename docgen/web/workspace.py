@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from docgen.errors import ConflictError, DataError, Problem, WorkspaceError
+from docgen.numbers import plain_number
 from docgen.output import TEMP_PREFIX, atomic_write_bytes
 from docgen.report.data import MAX_FILE_BYTES
 
@@ -176,7 +177,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
     if value == value.to_integral_value():
         return dumper.represent_scalar("tag:yaml.org,2002:int", str(value.to_integral_value()))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value.normalize(), "f"))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", plain_number(value))
 
 
 _Dumper.add_representer(str, _represent_str)

@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docgen.numbers import display_round, format_compact
 from docgen.report.model import Indicator, StepResult
 from docgen.report.scoring import (
     composite_score,
-    display_round,
-    format_compact,
     milestone_level,
     milestone_score,
     quantitative_level,
