@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
+from docgen.engine.analysis import unknown_name_problem
 from docgen.engine.filters import FilterError
 from docgen.engine.sandbox import LimitExceeded
-from docgen.engine.tags import unknown_name_problem
 from docgen.errors import (
     Location,
     TemplateError,

@@ -25,6 +25,7 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from docgen.engine import package
+from docgen.engine.analysis import analyse
 from docgen.engine.bodytext import DocumentText
 from docgen.engine.docxtpl_xml import parsed_document, postprocess
 from docgen.engine.filters import make_environment
@@ -33,7 +34,6 @@ from docgen.engine.package import DOCUMENT_PART, is_template_part, read_package
 from docgen.engine.parts import CompiledPart, PreparedPart, part_label, prepare_part
 from docgen.engine.render_errors import render_error, syntax_problem
 from docgen.engine.sandbox import active_budget, metered
-from docgen.engine.tags import analyse
 from docgen.errors import TemplateError, TemplateProblem
 from docgen.limits import DEFAULT_LIMITS, Limits
 

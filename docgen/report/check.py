@@ -2,7 +2,7 @@
 
 Three passes, each reporting all it finds:
 
-1. the tags themselves (`docgen.engine.parts.prepare_part`, `docgen.engine.tags.analyse`):
+1. the tags themselves (`docgen.engine.parts.prepare_part`, `docgen.engine.analysis.analyse`):
    tags Word split beyond repair, syntax, unclosed or stray block tags,
    ``{%tr %}`` outside a row, blocks that cut through a table cell;
 2. names: every variable, field, filter and test, checked against what a
@@ -27,11 +27,12 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
+from docgen.engine.analysis import Analysis, analyse, unknown_name_problem
 from docgen.engine.filters import make_environment
 from docgen.engine.package import is_template_part, read_package
 from docgen.engine.parts import PreparedPart, prepare_part
 from docgen.engine.richtext import RichText
-from docgen.engine.tags import Analysis, Tag, analyse, unknown_name_problem
+from docgen.engine.tags import Tag
 from docgen.engine.template import Template
 from docgen.errors import TemplateError, TemplateProblem
 from docgen.report.context import (
