@@ -296,7 +296,7 @@ def check_template(
 ):
     """Every problem of a template (the official form by default); with data, rendered too.
 
-    Returns a `docgen.report.check.CheckResult`: ``.ok``, ``.problems`` (each with ``.location``,
+    Returns a `docgen.engine.check.CheckResult`: ``.ok``, ``.problems`` (each with ``.location``,
     ``.message``, ``.hint``), ``.summary()``.
     """
     from docgen.report.check import check_template as check

@@ -23,10 +23,11 @@ from typing import Any
 
 import jinja2
 
+from docgen.engine.fieldtypes import field_types, is_view, type_name
 from docgen.engine.filters import FILTER_DOCS, make_environment, template_filters
 from docgen.output import atomic_write_bytes
 from docgen.report import model
-from docgen.report.check import CONTEXTS, field_types, is_view, type_name
+from docgen.report.check import CONTEXTS
 from docgen.report.context import (
     IndicatorView,
     PersonView,
