@@ -284,3 +284,36 @@ for arg in args:
 """
 
 SETUP = FontSetup(env={"FAKE_FONT_ENV": "from-setup"}, font_name="test font", substituted=True)
+
+
+def thai_words(text: str) -> list[str]:
+    """The distinct Thai words of `text` (PyThaiNLP's newmm), two letters or more."""
+    from pythainlp.tokenize import word_tokenize
+
+    words = word_tokenize(text, engine="newmm", keep_whitespace=False)
+    thai = (w for w in words if re.fullmatch(r"[\u0e01-\u0e4f]{2,}", w))
+    return sorted(set(thai))
+
+
+def pdfium_found(pdf: Path, phrases: list[str]) -> list[str]:
+    """The phrases PDFium's search (the text engine of Chrome and Edge) finds in `pdf`."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages = [document[i].get_textpage() for i in range(len(document))]
+        found = []
+        for phrase in phrases:
+            for page in pages:
+                if page.search(phrase, match_case=True).get_next() is not None:
+                    found.append(phrase)
+                    break
+        return found
+    finally:
+        document.close()
+
+
+def poppler_found(pdf: Path, phrases: list[str]) -> list[str]:
+    """The phrases in poppler's text of `pdf` (pdftotext, as Linux viewers read it)."""
+    text = pdf_text(pdf)
+    return [phrase for phrase in phrases if phrase in text]

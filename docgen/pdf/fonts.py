@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from docgen.errors import OutputError
 from docgen.output import TEMP_PREFIX, atomic_write_bytes
+from docgen.pdf.marks import bake_mark_positions
 
 #: Environment variable: extra folder(s) with font files (os.pathsep-separated).
 FONT_DIR_ENV = "DOCGEN_FONT_DIR"
@@ -39,7 +40,7 @@ SCALE = 0.66
 #: The font the derived families are made from (Debian/Ubuntu: fonts-thai-tlwg).
 SOURCE_FAMILY = "Laksaman"
 #: Bump when the derived fonts change, so old caches are not reused.
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 #: Marker in the PostScript name of every derived font (and in the embedded PDF name).
 DERIVED_MARKER = "docgen"
 
@@ -269,28 +270,35 @@ def derived_postscript_name(family: str, bold: bool = False, italic: bool = Fals
     return f"{_ps_family(family)}-{DERIVED_MARKER}-{SOURCE_FAMILY}{suffix}"
 
 
-def _derive_font(src: Path, dest: Path, family: str, scale: float) -> None:
+def _derive_font(
+    src: Path, dest: Path, family: str, scale: float, done: Path | None = None
+) -> None:
     """Write a copy of `src` whose glyphs render at `scale` of their size, named `family`.
 
     Only head.unitsPerEm changes: outlines, advances, kerning, vertical metrics and
     TrueType hinting are all in font units, so they shrink together and exactly.
     LibreOffice honours unitsPerEm (measured: line breaks equal Laksaman at 0.66 size).
+    Marks get moved copies instead of GPOS offsets (same drawing, searchable text).
+    `done` is this font already derived under another family name: only names change.
     """
     from fontTools.ttLib import TTFont
 
-    font = TTFont(src, recalcTimestamp=False)
-    head = font["head"]
-    head.unitsPerEm = round(head.unitsPerEm / scale)
+    if done is not None:
+        font = TTFont(done, recalcTimestamp=False, lazy=True)
+    else:
+        font = TTFont(src, recalcTimestamp=False)
+        bake_mark_positions(font)  # searchable PDFs: see docgen.pdf.marks
+        font["head"].unitsPerEm = round(font["head"].unitsPerEm / scale)
     bold, italic = _style_of(font)
     style = _style_name(bold, italic)
     ps_name = derived_postscript_name(family, bold, italic)
     name = font["name"]
-    version = name.getDebugName(5) or ""
+    version = str(TTFont(src, lazy=True)["name"].getDebugName(5) or "")
     name.removeNames(nameID=16)
     name.removeNames(nameID=17)
     description = (
         f"{family} stand-in made by docgen from {src.name}: glyphs scaled {scale} "
-        f"(unitsPerEm {head.unitsPerEm}) so text lays out like {family}. "
+        f"(unitsPerEm {font['head'].unitsPerEm}) so text lays out like {family}. "
         "Not the original font."
     )
     for record in ((1, 0, 0), (3, 1, 0x409)):
@@ -350,9 +358,12 @@ def _build_derived(sources: dict[str, Path], root: Path) -> tuple[Path, list[Pat
         ) from exc
     try:
         (tmp / "fonts").mkdir()
-        for family in TARGET_FAMILIES:
-            for style, src in sources.items():
-                _derive_font(src, tmp / "fonts" / _file_name(family, style), family, SCALE)
+        for style, src in sources.items():
+            done = None
+            for family in TARGET_FAMILIES:
+                dest = tmp / "fonts" / _file_name(family, style)
+                _derive_font(src, dest, family, SCALE, done)
+                done = dest
         aliases = {"TH Sarabun PSK": "TH SarabunPSK"}
         (tmp / "fonts.conf").write_text(
             _fontconfig_xml([final / "fonts"], final / "fccache", aliases), encoding="utf-8"
