@@ -498,5 +498,10 @@ def preview(
         click.echo(f"wrote {page}")
 
 
+from docgen.sheet_cli import export_command, import_command  # noqa: E402
+
+main.add_command(import_command)
+main.add_command(export_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

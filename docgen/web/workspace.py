@@ -9,24 +9,19 @@ script), the save is refused and the file is left as it is.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
 import re
 import threading
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from docgen.errors import ConflictError, DataError, Problem, WorkspaceError
-from docgen.numbers import plain_number
 from docgen.output import TEMP_PREFIX, atomic_write_bytes
 from docgen.report.data import MAX_FILE_BYTES
+from docgen.report.writing import leading_comments, serialize
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+__all__ = ["Snapshot", "Workspace", "digest_of", "leading_comments", "serialize"]
 MAX_NAME_LENGTH = 200
 _FORBIDDEN_IN_NAME = re.compile(r"[/\\:\x00-\x1f\x7f]")
 
@@ -160,57 +155,3 @@ def _read_bounded(path: Path) -> bytes:
         raise DataError(
             Problem("", f"cannot read the file: {exc.strerror or exc}"), path.name
         ) from None
-
-
-# --------------------------------------------------------------------------- writing data
-
-
-class _Dumper(yaml.SafeDumper):
-    """YAML as people write the data format: multi-line text as a block, exact numbers."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    if value == value.to_integral_value():
-        return dumper.represent_scalar("tag:yaml.org,2002:int", str(value.to_integral_value()))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", plain_number(value))
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(Decimal, _represent_decimal)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def leading_comments(text: str) -> str:
-    """The comment lines a file starts with, kept when the form writes it again.
-
-    >>> leading_comments("# title\\n# note\\nschema_version: 1\\n")
-    '# title\\n# note\\n'
-    """
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if not line.startswith("#"):
-            break
-        lines.append(line if line.endswith("\n") else line + "\n")
-    return "".join(lines)
-
-
-def serialize(data: dict[str, Any], name: str, previous: str = "") -> str:
-    """The data as the text of file `name`: YAML (comments on top kept) or JSON."""
-    if Path(name).suffix.lower() == ".json":
-        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    body = yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
-    )
-    return leading_comments(previous) + body
