@@ -108,3 +108,29 @@ def test_the_export_command_says_what_it_wrote(tmp_path):
     result = CliRunner().invoke(main, ["export", str(REPORT_DATA), "-o", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 0, result.output
     assert "(7 indicators, composite 3.0583, weights 100)" in result.output
+
+
+def test_an_indicator_not_assessed_has_no_score_and_leaves_the_composite(tmp_path):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    text = REPORT_DATA.read_text(encoding="utf-8")
+    marker = '- code: "3.3"\n'
+    assert marker in text
+    path = workspace / REPORT_DATA.name
+    path.write_text(text.replace(marker, marker + "  status: not_assessed\n"), encoding="utf-8")
+    before = snapshot(workspace)
+    export_sheet([path], tmp_path / "a.xlsx")
+    rows = [
+        [c.value for c in r]
+        for r in openpyxl.load_workbook(tmp_path / "a.xlsx")["ตัวชี้วัด"].iter_rows()
+    ]
+    header = rows[1]
+    row = next(r for r in rows if r[0] == "3.3")
+    assert row[header.index("สถานะ")] == "ไม่ประเมินในรอบนี้"
+    assert row[header.index("ค่าคะแนนที่ได้")] is None
+    total = rows[-1]
+    # (0.75 + 0.525 + 0.9 + 0 + 0.3333.. + 0.3) x 100 / 95 = 2.95614...
+    assert Decimal(str(total[header.index("ค่าคะแนนถ่วงน้ำหนัก")])) == Decimal("2.9561")
+    assert total[header.index("ชื่อตัวชี้วัด")] == ("คะแนนรวม (คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม 95)")
+    assert {o.action for o in import_sheet(tmp_path / "a.xlsx", workspace)} == {"unchanged"}
+    assert snapshot(workspace) == before

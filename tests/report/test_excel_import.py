@@ -99,7 +99,10 @@ def test_every_bad_cell_is_named_with_row_and_column_and_nothing_is_written(tmp_
     assert (
         'agreement.xlsx, sheet ตัวชี้วัด, row 3, column น้ำหนัก: expected a number, got "สิบ"' in message
     )
-    assert "row 3, column ผลการดำเนินงาน: expected a number with a decimal point (72.5)" in message
+    assert (
+        'row 3, column ผลการดำเนินงาน: expected a number; "72,5" is not a number: use a point for decimals (72.5)'
+        in message
+    )
     assert "row 4, column วิธีการวัด: expected the method: ขั้นความสำเร็จ or เชิงปริมาณ" in message
     assert "row 5, column รหัส: the code 1.1 is already on row 3" in message
     assert message.startswith("4 problems in agreement.xlsx")
@@ -224,3 +227,21 @@ def test_the_command_prints_each_files_outcome_and_a_dry_run_writes_nothing(tmp_
     )
     assert failed.exit_code == 1
     assert 'b.csv, row 2, column น้ำหนัก: expected a number, got "สิบ"' in failed.output
+
+
+def test_status_and_dimension_columns(tmp_path):
+    header = [*HEADER, "สถานะ", "มิติ"]
+    rows = [list(ROWS[0]) + ["ไม่ประเมินในรอบนี้", "1"], list(ROWS[1]) + ["ประเมิน", "2"]]
+    rows[0][11] = None  # not assessed: no result
+    write_xlsx(tmp_path / "a.xlsx", header, rows)
+    import_sheet(tmp_path / "a.xlsx", tmp_path / "ws")
+    first = load(tmp_path / "ws" / "2567-r6-1.1.yaml").indicator
+    second = load(tmp_path / "ws" / "2567-r6-1.10.yaml").indicator
+    assert (first.status, first.dimension, first.result.value) == ("not_assessed", None, None)
+    assert (second.status, second.dimension) == ("assessed", "2")
+    text = (tmp_path / "ws" / "2567-r6-1.1.yaml").read_text(encoding="utf-8")
+    assert "dimension" not in text  # "1" is what the code already says
+    rows[1][-2] = "ยกเลิกแล้ว"
+    write_xlsx(tmp_path / "b.xlsx", header, rows)
+    with pytest.raises(SheetError, match="row 3, column สถานะ: expected the status: ประเมิน or "):
+        import_sheet(tmp_path / "b.xlsx", tmp_path / "ws")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from docgen.thai import arabic_digits
+from docgen.typed import TypedNumberError, parse_typed_number
 
 CellValue = str | int | float | Decimal | bool | dt.datetime | dt.date | dt.time | None
 
@@ -68,18 +69,14 @@ def code(value: CellValue) -> str | None:
     return None if found is None else found.strip()
 
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-
-
 def number(value: CellValue) -> Decimal | None:
-    """A number cell, or text typed as people type numbers (Thai digits, 1,234.5).
+    """A number cell, or text as people type numbers (docgen.typed: Thai digits, 1,234.5).
 
     >>> number("๑,๒๓๔.๕"), number(72.5), number(None)
     (Decimal('1234.5'), Decimal('72.5'), None)
-    >>> number("72,5")
+    >>> number("สิบ")
     Traceback (most recent call last):
-    docgen.report.excel.cells.CellProblem: expected a number with a decimal point (72.5), got "72,5"
+    docgen.report.excel.cells.CellProblem: expected a number, got "สิบ"
     """
     if is_empty(value):
         return None
@@ -91,19 +88,11 @@ def number(value: CellValue) -> Decimal | None:
         return _float_decimal(value)
     if isinstance(value, int | Decimal):
         return Decimal(value)
-    typed = arabic_digits(value).strip().replace(" ", "")
-    if _GROUPED_NUMBER.fullmatch(typed):
-        typed = typed.replace(",", "")
-    elif "," in typed and _PLAIN_NUMBER.fullmatch(typed.replace(",", ".", 1)):
-        raise CellProblem(
-            f"expected a number with a decimal point ({typed.replace(',', '.', 1)}), "
-            f"got {shown(value)}"
-        )
-    if not _PLAIN_NUMBER.fullmatch(typed):
-        raise CellProblem(f"expected a number, got {shown(value)}")
     try:
-        return Decimal(typed)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        return parse_typed_number(value)
+    except TypedNumberError as exc:
+        if "," in value:
+            raise CellProblem(f"expected a number; {exc}") from None
         raise CellProblem(f"expected a number, got {shown(value)}") from None
 
 

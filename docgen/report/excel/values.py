@@ -12,7 +12,6 @@ from typing import Any
 
 from docgen.report.excel.cells import steps_text
 from docgen.report.excel.columns import LEVEL_KEYS
-from docgen.report.excel.merge import default_dimension
 from docgen.report.excel.rows import METHOD_NAMES, STATUS_NAMES
 from docgen.report.model import Indicator, MilestoneScoring, Person
 from docgen.report.scoring import Score, display_round
@@ -33,14 +32,6 @@ def excel_number(value: Decimal) -> Decimal | str:
     return value
 
 
-def status_of(indicator: Indicator) -> str:
-    return str(getattr(indicator, "status", None) or "assessed")
-
-
-def dimension_of(indicator: Indicator) -> str:
-    return getattr(indicator, "dimension", None) or default_dimension(indicator.code)
-
-
 def _people(people: list[Person]) -> tuple[str, str | None]:
     names = "\n".join(person.name for person in people)
     positions = [person.position or "" for person in people]
@@ -54,7 +45,7 @@ def row_values(indicator: Indicator, score: Score | None) -> dict[str, Any]:
     collectors, collector_positions = _people(indicator.collectors)
     values: dict[str, Any] = {
         "code": indicator.code,
-        "dimension": dimension_of(indicator),
+        "dimension": indicator.dimension_code,
         "name": indicator.name,
         "weight": excel_number(indicator.weight),
         "method": METHOD_NAMES[scoring.method],
@@ -64,7 +55,7 @@ def row_values(indicator: Indicator, score: Score | None) -> dict[str, Any]:
         "collector": collectors,
         "collector_position": collector_positions,
         "collector_phone": indicator.collector_phone,
-        "status": STATUS_NAMES.get(status_of(indicator), status_of(indicator)),
+        "status": STATUS_NAMES[indicator.status],
     }
     if isinstance(scoring, MilestoneScoring):
         values.update(zip(LEVEL_KEYS, scoring.steps, strict=True))
@@ -75,7 +66,7 @@ def row_values(indicator: Indicator, score: Score | None) -> dict[str, Any]:
         values.update(zip(LEVEL_KEYS, map(excel_number, scoring.targets), strict=True))
         value = indicator.result.value
         values["result"] = None if value is None else excel_number(value)
-    if score is not None:
+    if score is not None and score.score is not None and score.weighted is not None:
         values["level"] = score.level
         values["score"] = display_round(score.score)
         values["weighted_score"] = display_round(score.weighted)

@@ -27,7 +27,7 @@ from docgen.report.excel.columns import (
     REPORT_SHEET,
     TOTAL_LABEL,
 )
-from docgen.report.excel.values import row_values, status_of
+from docgen.report.excel.values import row_values
 from docgen.report.model import Indicator, Report, ReportInfo
 from docgen.report.scoring import (
     Score,
@@ -95,19 +95,16 @@ def sheet_data(reports: Sequence[Report]) -> SheetData:
     indicators = sorted(
         (i for r in reports for i in r.all_indicators), key=lambda i: code_order(i.code)
     )
-    assessed = [i for i in indicators if status_of(i) == "assessed"]
-    scored = score_report(assessed)
-    by_id = dict(zip(map(id, assessed), scored.scores, strict=True))
-    total_weight = sum((i.weight for i in indicators), Decimal(0))
+    scored = score_report(indicators)
     note = None
-    if len(assessed) < len(indicators):
-        note = f"คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม {format_compact(scored.total_weight)}"
+    if not scored.all_assessed:
+        note = f"คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม {format_compact(scored.assessed_weight)}"
     return SheetData(
         info=reports[0].report,
         indicators=indicators,
-        scores=[by_id.get(id(i)) for i in indicators],
-        total_weight=total_weight,
-        composite=scored.composite if assessed else None,
+        scores=list(scored.scores),
+        total_weight=scored.total_weight,
+        composite=scored.composite,
         note=note,
     )
 
