@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 
 class DocgenError(Exception):
     """Base of every error docgen raises on purpose."""
@@ -142,14 +144,16 @@ class TemplateProblem:
         }
 
 
-class TemplateError(DocgenError):
+class TemplateError(DocgenError, jinja2.TemplateError):
     """A template tag is wrong; names the template and the paragraph or table cell.
 
     Carries every problem found (`problems`); the first one is also available
-    as `message`, `location` and `hint`.
+    as `message`, `location` and `hint`. It is also a `jinja2.TemplateError`, so
+    code written for docxtpl (``except jinja2.TemplateError``) catches it.
     """
 
     exit_code = 4
+    message: str | None = None  # an attribute here, not jinja2's read-only property
 
     def __init__(
         self,

@@ -317,3 +317,22 @@ def poppler_found(pdf: Path, phrases: list[str]) -> list[str]:
     """The phrases in poppler's text of `pdf` (pdftotext, as Linux viewers read it)."""
     text = pdf_text(pdf)
     return [phrase for phrase in phrases if phrase in text]
+
+
+def png_bytes(width: int, height: int, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A PNG of one colour, `width` x `height` pixels (written here: no imaging library)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )

@@ -36,6 +36,7 @@ _STRICT_PARSER = etree.XMLParser(resolve_entities=False)
 _NEWLINE_PARAGRAPH = re.compile(r"\n<w:p([ >])")
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl finds them
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")  # docxtpl's clean_tags finds tags so
 
 
 def _encode(xml: str) -> str:
@@ -67,7 +68,10 @@ def preprocess(xml: str) -> str:
 
     Tags must already be whole in one ``<w:t>`` each (`repair_tags` does that).
     """
-    return _DOCXTPL.patch_xml(_keep_paragraph_look(xml))
+    xml = _DOCXTPL.patch_xml(_keep_paragraph_look(xml))
+    if "&amp;" in xml:  # what Word shows as "&" in a tag is "&" to Jinja, as "<" and ">" are
+        xml = _IN_TAG.sub(lambda m: m.group(0).replace("&amp;", "&"), xml)
+    return xml
 
 
 def postprocess(xml: str) -> str:
@@ -78,7 +82,10 @@ def postprocess(xml: str) -> str:
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
-    return _resolve_listing(xml)
+    xml = _resolve_listing(xml)
+    if "\a" in xml or "\f" in xml:  # outside a paragraph's text (an attribute): dropped
+        xml = xml.replace("\a", "").replace("\f", "")
+    return xml
 
 
 def _resolve_listing(xml: str) -> str:
@@ -124,7 +131,7 @@ def _tables_need_fixing(body: etree._Element) -> bool:
     return False
 
 
-def _fix_tables(xml: str) -> etree._Element:
+def fix_tables(xml: str) -> etree._Element:
     """docxtpl's fix_tables: parse the rendered body and repair table grids.
 
     Most documents need no repair, and telling that is cheaper than docxtpl's
@@ -139,7 +146,7 @@ def _fix_tables(xml: str) -> etree._Element:
 def parsed_document(shell: etree._Element, body_index: int, xml: str) -> bytes:
     """document.xml the way docxtpl makes it: the body parsed, tables repaired,
     drawings renumbered, grafted into the document and written out again."""
-    body = _fix_tables(xml)
+    body = fix_tables(xml)
     if "docPr" in xml:  # drawings: docxtpl renumbers their ids the same way
         for number, element in enumerate(body.iter("{*}docPr"), start=1001):
             element.set("id", str(number))

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 from lxml import etree
 from markupsafe import Markup
@@ -30,9 +30,9 @@ from docgen.engine.richtext import (
     RichText,
     WordParagraphs,
     escape_markup,
+    printable,
     text_paragraph,
     to_wordml,
-    xml_safe,
 )
 from docgen.engine.sandbox import MeteredSandbox, bounded_text, emit, ensure_room, note_other_markup
 from docgen.numbers import format_score, plain_number
@@ -156,7 +156,7 @@ def _finalizer(transform: Callable[[str], str]) -> Callable[[Any], Any]:
             text = transform(text)
             emit(len(text))
         else:
-            text = transform(xml_safe(text))
+            text = transform(printable(text))
             # docxtpl turns each newline and tab into a few dozen characters of XML.
             emit(len(text) + 64 * (text.count("\n") + text.count("\t")))
         if "_" in text and (
@@ -265,13 +265,30 @@ class DocgenUndefined(StrictUndefined):
 @functools.lru_cache(maxsize=len(DIGIT_STYLES))
 def make_environment(digits: str = "arabic") -> MeteredSandbox:
     """One shared environment per digits option (filters close over it)."""
+    return custom_environment(digits)
+
+
+def custom_environment(
+    digits: str = "arabic",
+    *,
+    filters: dict[str, Callable[..., Any]] | None = None,
+    tests: dict[str, Callable[..., Any]] | None = None,
+    globals: dict[str, Any] | None = None,
+    undefined: type[Undefined] = DocgenUndefined,
+) -> MeteredSandbox:
+    """docgen's sandboxed, escaping environment with a caller's own filters,
+    tests and globals added (metered like docgen's own; the sandbox still
+    decides what a template may reach through them)."""
     transform = digit_transform(digits)
-    filters = template_filters()
-    filters["docgen_paragraphs"] = _paragraph_filter(transform)
-    return MeteredSandbox(
-        filters=filters,
+    own = template_filters()
+    own["docgen_paragraphs"] = _paragraph_filter(transform)
+    environment = MeteredSandbox(
+        filters={**(filters or {}), **own},
         autoescape=True,
-        undefined=DocgenUndefined,
+        undefined=undefined,
         finalize=_finalizer(transform),
         keep_trailing_newline=False,
     )
+    environment.tests.update(tests or {})
+    environment.globals.update(globals or {})
+    return environment

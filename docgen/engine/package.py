@@ -40,7 +40,9 @@ DateTime = tuple[int, int, int, int, int, int]
 #: The part that holds the document's body.
 DOCUMENT_PART = "word/document.xml"
 MACRO_CONTENT = "application/vnd.ms-word.document.macroEnabled"
-_TEMPLATE_PARTS = re.compile(r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TEMPLATE_PARTS = re.compile(
+    r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml$|docProps/(core|custom)\.xml$"
+)
 
 _UTF8_FLAG = 0x800
 _VERSION_NEEDED = 20  # 2.0: deflate

@@ -109,8 +109,16 @@ class CompiledPart:
         return location_at(self.lines, lineno)
 
 
+_PROPERTY_PARTS = {
+    "docProps/core.xml": "document properties",
+    "docProps/custom.xml": "custom properties",
+}
+
+
 def part_label(name: str) -> str:
     """How messages name a part: "body", "header 1", "footnotes 1"."""
+    if name in _PROPERTY_PARTS:
+        return _PROPERTY_PARTS[name]
     stem = Path(name).stem
     kind = re.match(r"[a-z]+", stem).group(0)  # type: ignore[union-attr]
     number = stem[len(kind) :]

@@ -33,6 +33,8 @@ _LIST_MARKER = re.compile(
 )
 # Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The same, but keeping docxtpl's two controls: \a starts a new paragraph, \f a page.
+_PRINT_ILLEGAL = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 INDENT_STEP = 567  # twips per list level (1 cm)
 #: Deeper lists are drawn at this level: Word keeps indents under 22 inches.
@@ -55,6 +57,16 @@ def xml_safe(text: str) -> str:
     'ab\\tc'
     """
     return text if text.isprintable() else _XML_ILLEGAL.sub("", text)
+
+
+def printable(text: str) -> str:
+    """Like `xml_safe`, but keeping ``\\a`` and ``\\f``, which a printed value turns
+    into a new paragraph and a page break (docxtpl's meaning of them).
+
+    >>> printable("a\\x01b\\ac\\fd")
+    'ab\\x07c\\x0cd'
+    """
+    return _PRINT_ILLEGAL.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

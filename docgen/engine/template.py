@@ -24,7 +24,7 @@ import jinja2
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from docgen.engine import package
+from docgen.engine import media, package
 from docgen.engine.analysis import analyse
 from docgen.engine.bodytext import DocumentText
 from docgen.engine.docxtpl_xml import parsed_document, postprocess
@@ -58,9 +58,28 @@ class Template:
         self._source = self._read(self.path) if source is None else source
         self._package: list[tuple[str, package.PackedEntry]] = []
         self._dates: dict[str, package.DateTime] = {}
+        self._meta: dict[str, bytes] = {}  # relationships and content types, for pictures
         self._parts: dict[str, CompiledPart] = {}
         self._env = make_environment(digits)
         self._load()
+
+    @classmethod
+    def of_parts(
+        cls, path: str | Path, environment: jinja2.Environment, limits: Limits = DEFAULT_LIMITS
+    ) -> Template:
+        """A template without a package, whose parts are compiled one by one
+        (`compile_part`): for a caller that keeps the package itself (the docxtpl facade)."""
+        template = cls.__new__(cls)
+        template.path, template.digits, template.limits = Path(path), "arabic", limits
+        template._source, template._package, template._dates, template._meta = b"", [], {}, {}
+        template._parts, template._env = {}, environment
+        return template
+
+    def compile_part(self, name: str, data: bytes) -> None:
+        """Compile one part's XML (the whole document.xml for the body); raise its problems."""
+        problems = self._compile_part(prepare_part(name, data, self.path))
+        if problems:
+            raise TemplateError.of(problems, self.path)
 
     # Compiled Jinja code cannot cross process boundaries: a worker process
     # compiles again, from the very bytes this template was made from (so a
@@ -86,6 +105,8 @@ class Template:
         for info, data in read_package(self.path, self._source, self.limits):
             self._package.append((info.filename, self._take_over(info, data)))
             self._dates[info.filename] = info.date_time
+            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
+                self._meta[info.filename] = data
             if is_template_part(info.filename, data):
                 try:
                     problems += self._compile_part(prepare_part(info.filename, data, self.path))
@@ -202,20 +223,26 @@ class Template:
         The whole document, every part of it, draws on one budget of `limits`
         (default: the template's); nothing is written unless it all renders.
         """
+        pictures = media.DocumentMedia()
+        rendered: dict[str, bytes] = {}
         with metered(limits or self.limits):
-            rendered = {
-                name: (
-                    self._render_document(context)
-                    if name == DOCUMENT_PART
-                    else self._render_other(name, context)
-                )
-                for name in self._parts
-            }
+            for name in self._parts:
+                with media.rendering(pictures.part(name)):
+                    rendered[name] = (
+                        self._render_document(context)
+                        if name == DOCUMENT_PART
+                        else self._render_other(name, context)
+                    )
+        if pictures:  # media parts, the parts' relationships, content types
+            rendered.update(pictures.package_changes(self._meta.get))
         result = package.write(
             [
-                package.pack(name, rendered[name], self._dates[name]) if name in rendered else entry
+                package.pack(name, rendered.pop(name), self._dates[name])
+                if name in rendered
+                else entry
                 for name, entry in self._package
             ]
+            + [package.pack(name, data) for name, data in rendered.items()]
         )
         if path is not None:
             from docgen.output import atomic_write_bytes
