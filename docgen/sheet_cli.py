@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
+from docgen.numbers import format_compact
 from docgen.report.excel import export_sheet, import_sheet
-from docgen.report.scoring import format_compact
 
 _SHEET = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from docgen.numbers import display_round
 from docgen.report.excel.cells import steps_text
 from docgen.report.excel.columns import LEVEL_KEYS
 from docgen.report.excel.rows import METHOD_NAMES, STATUS_NAMES
 from docgen.report.model import Indicator, MilestoneScoring, Person
-from docgen.report.scoring import Score, display_round
+from docgen.report.scoring import Score
 
 HUNDRED = Decimal(100)
 #: Excel keeps 15 significant digits; a number with more is written as text, exactly.

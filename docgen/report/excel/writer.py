@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import UsageError
+from docgen.numbers import display_round, format_compact
 from docgen.output import atomic_write_bytes
 from docgen.report import data
 from docgen.report.excel.columns import (
@@ -29,12 +30,7 @@ from docgen.report.excel.columns import (
 )
 from docgen.report.excel.values import row_values
 from docgen.report.model import Indicator, Report, ReportInfo
-from docgen.report.scoring import (
-    Score,
-    display_round,
-    format_compact,
-    score_report,
-)
+from docgen.report.scoring import Score, score_report
 from docgen.thai import round_label
 
 FONT = "TH SarabunPSK"
