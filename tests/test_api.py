@@ -67,23 +67,41 @@ def test_summary_is_a4_landscape(report_rendered):
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
 
 
-def test_summary_lists_every_indicator_with_four_decimals(report_rendered):
+#: The summary's two header rows (merged cells repeat their text in python-docx).
+HEADER = [
+    ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก (ร้อยละ)", *["เกณฑ์การให้คะแนน"] * 5]
+    + ["ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "ค่าคะแนนถ่วงน้ำหนัก"],
+    ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก (ร้อยละ)", "1", "2", "3", "4", "5"]
+    + ["ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "ค่าคะแนนถ่วงน้ำหนัก"],
+]
+#: Unit and the five criteria columns of the report fixture, by code.
+CRITERIA = {
+    "1.1": ["ร้อยละ", "88", "90", "92", "94", "96"],
+    "1.2": ["วัน", "20", "18", "16", "14", "12"],
+    "2.1": ["ระดับ", "1", "2", "3", "4", "5"],
+    "2.2": ["ระดับ", "1", "2", "3", "4", "5"],
+    "3.1": ["คะแนน", "3.0", "3.3", "3.6", "3.9", "4.2"],
+    "3.2": ["ระดับ", "1", "2", "3", "4", "5"],
+    "3.3": ["ร้อยละ", "75", "80", "85", "90", "95"],
+}
+#: ผลการดำเนินงาน in the summary: the value without its unit (the unit has a column).
+FIGURE = {"1.1": "93.5", "1.2": "15", "3.1": "3.7", "3.3": "98.2"}
+
+
+def test_summary_has_the_official_columns_one_row_per_indicator_and_the_totals(
+    report_rendered,
+):
     names = {i.code: i.name for i in load(REPORT_DATA).indicators}
     rows = summary_table(report_rendered.summary.path)
-    assert rows[0] == [
-        "ตัวชี้วัดที่",
-        "ชื่อตัวชี้วัด",
-        "น้ำหนัก (ร้อยละ)",
-        "ผลการดำเนินงาน",
-        "ค่าคะแนนที่ได้",
-        "ค่าคะแนนถ่วงน้ำหนัก",
-    ]
-    assert rows[1:-1] == [
-        [code, names[code], weight, result, four(score), four(weighted)]
+    assert rows[:2] == HEADER
+    assert rows[2:-2] == [
+        [f"{code} {names[code]}", *CRITERIA[code][:1], weight, *CRITERIA[code][1:]]
+        + [FIGURE.get(code, result), four(score), four(weighted)]
         for code, (weight, result, score, weighted) in REPORT_FIGURES.items()
     ]
-    # The total row: "รวม" spans the code and name columns.
-    assert rows[-1] == ["รวม", "รวม", "100", "", "", "3.0583"]
+    # The totals: "รวม" spans the indicator and unit columns; then the composite.
+    assert rows[-2] == ["รวม", "รวม", "100", *[""] * 7, "3.0583"]
+    assert rows[-1][-1] == "3.0583"
 
 
 def test_summary_heads_with_the_report_and_states_the_composite(report_rendered):
@@ -93,7 +111,7 @@ def test_summary_heads_with_the_report_and_states_the_composite(report_rendered)
         "สำนักพัฒนาและส่งเสริมการบริหารราชการจังหวัด สป.",
         "ปีงบประมาณ พ.ศ. 2550 รอบ 12 เดือน (1 ตุลาคม 2549 – 30 กันยายน 2550) ข้อมูล ณ วันที่ 30 กันยายน 2550",
     ]
-    assert "คะแนนรวม (ผลรวมค่าคะแนนถ่วงน้ำหนัก) : 3.0583" in text
+    assert "คะแนนรวม : 3.0583" in text
     assert not any(line.startswith("หมายเหตุ") for line in text)
 
 
@@ -114,7 +132,8 @@ def test_summary_explains_every_score(report_rendered):
 
 def test_weights_short_of_100_are_warned_in_the_summary_and_the_result(partial_report):
     rows = summary_table(partial_report.summary.path)
-    assert rows[-1] == ["รวม", "รวม", "95", "", "", "2.9561"]  # Σ(w x s) / Σw: 280.83 / 95
+    assert rows[-2] == ["รวม", "รวม", "95", *[""] * 7, "2.8083"]  # the weighted scores' sum
+    assert rows[-1][-1] == "2.9561"  # the composite: Σ(w x s) / Σw = 280.83 / 95
     assert NOTE.format("95") in paragraphs(partial_report.summary.path)
     assert partial_report.warnings == [
         "the indicators' weights add up to 95, not 100, so the composite score 2.9561 is not "
@@ -124,7 +143,7 @@ def test_weights_short_of_100_are_warned_in_the_summary_and_the_result(partial_r
 
 def test_summary_prints_data_as_text(partial_report):
     rows = summary_table(partial_report.summary.path)
-    assert rows[1][1] == SHOWN
+    assert rows[2][0] == f"1.1 {SHOWN}"
     assert "\x01" not in document_text(partial_report.summary.path)
 
 

@@ -113,10 +113,10 @@ def test_render_with_summary_names_every_file_and_the_composite(tmp_path):
 def test_weights_not_100_warn_on_the_console(short_report, tmp_path):
     result = CliRunner().invoke(main, ["render", str(short_report), "-o", str(tmp_path)])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "composite 2.8083, 6 indicators, weights 95"
+    assert result.stdout.splitlines()[-1] == "composite 2.9561, 6 indicators, weights 95"
     assert result.stderr == (
         "warning: the indicators' weights add up to 95, not 100, so the composite score "
-        "2.8083 is not the score of a complete report; check each indicator's weight\n"
+        "2.9561 is not the score of a complete report; check each indicator's weight\n"
     )
     assert not (tmp_path / "2550-r12-summary.docx").exists()
 
@@ -132,7 +132,7 @@ def test_summary_template_option_uses_that_template(short_report, tmp_path):
     )
     assert result.exit_code == 0, result.output
     [paragraph] = docx.Document(str(out / "2550-r12-summary.docx")).paragraphs
-    assert paragraph.text == "6 ตัวชี้วัด, คะแนนรวม 2.8083"
+    assert paragraph.text == "6 ตัวชี้วัด, คะแนนรวม 2.9561"  # 280.83 / 95
 
 
 # --------------------------------------------------------------------------- serve

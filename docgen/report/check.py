@@ -14,6 +14,7 @@ from docgen.engine.check import CheckResult, Contexts, check_static, render_prob
 from docgen.engine.filters import make_environment
 from docgen.engine.template import Template
 from docgen.report import data as data_module
+from docgen.report.agreement import SignOffView
 from docgen.report.context import (
     IndicatorView,
     ReportView,
@@ -25,8 +26,8 @@ from docgen.report.model import Report
 
 #: What a template sees: an indicator's document (the default), or the report summary.
 CONTEXTS: Contexts = {
-    "indicator": {"report": ReportView, "indicator": IndicatorView},
-    "summary": {"report": ReportView, "summary": SummaryView},
+    "indicator": {"report": ReportView, "indicator": IndicatorView, "sign_off": SignOffView},
+    "summary": {"report": ReportView, "summary": SummaryView, "sign_off": SignOffView},
 }
 
 

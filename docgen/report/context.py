@@ -15,6 +15,14 @@ from typing import Any
 
 from docgen import thai
 from docgen.engine.richtext import RichText
+from docgen.report.agreement import (
+    SignerView,
+    SignOffView,
+    dimension_groups,
+    in_code_order,
+    sign_off_view,
+    subtotal,
+)
 from docgen.report.model import (
     STATUS_TEXT,
     Indicator,
@@ -109,6 +117,16 @@ class IndicatorView:
         }
     )
     score_explanation: str = field(metadata={"doc": "How the score was reached, in words"})
+    unit_text: str = field(metadata={"doc": "หน่วยวัด column: the unit, or ระดับ for a milestone"})
+    targets_text: list[str] = field(
+        metadata={"doc": "The summary's five criteria columns: the targets, or 1..5"}
+    )
+    result_figure: str = field(
+        metadata={
+            "doc": "The summary's ผลการดำเนินงาน: the level or the value without its unit; "
+            "the status when not assessed"
+        }
+    )
     status: str = field(metadata={"doc": "assessed, not_assessed or cancelled"})
     assessed: bool = field(metadata={"doc": "Whether the indicator is scored in this round"})
     status_text: str = field(metadata={"doc": "ไม่ประเมินในรอบนี้ or ยกเลิก; empty when assessed"})
@@ -118,18 +136,61 @@ class IndicatorView:
 
 
 @dataclass(frozen=True)
+class GroupView:
+    """One dimension (มิติ) of the summary with its indicators and subtotals."""
+
+    code: str | None = field(metadata={"doc": "The dimension's code; empty without dimensions"})
+    name: str | None = field(metadata={"doc": "The dimension's name; empty without dimensions"})
+    indicators: list[IndicatorView] = field(metadata={"doc": "Its indicators, in code order"})
+    total_weight: Decimal = field(metadata={"doc": "The sum of its indicators' weights"})
+    weighted_total: Decimal = field(
+        metadata={"doc": "The sum of its assessed indicators' weighted scores"}
+    )
+
+
+@dataclass(frozen=True)
 class SummaryView:
     """The report summary: every indicator with its figures, and the composite."""
 
-    indicators: list[IndicatorView] = field(metadata={"doc": "In the order of the data file"})
+    indicators: list[IndicatorView] = field(metadata={"doc": "In code order (1.2 before 1.10)"})
     count: int = field(metadata={"doc": "How many indicators"})
     total_weight: Decimal = field(metadata={"doc": "The sum of the weights; 100 in a full report"})
     weights_complete: bool = field(metadata={"doc": "Whether total_weight is 100"})
-    composite: Decimal = field(metadata={"doc": "คะแนนรวม: the sum of the weighted scores"})
+    composite: Decimal | None = field(
+        metadata={
+            "doc": "คะแนนรวม: Σ(weight x score) / Σ(weight) over the assessed indicators; "
+            "empty when none is assessed"
+        }
+    )
+    groups: list[GroupView] = field(
+        metadata={"doc": "The dimensions in code order; one group without a name if none"}
+    )
+    has_dimensions: bool = field(metadata={"doc": "Whether the report declares dimensions"})
+    weighted_total: Decimal = field(
+        metadata={"doc": "The sum of the assessed indicators' weighted scores"}
+    )
+    assessed_weight: Decimal = field(
+        metadata={"doc": "The sum of the assessed indicators' weights"}
+    )
+    all_assessed: bool = field(metadata={"doc": "Whether every indicator is assessed"})
+    composite_note: str = field(
+        metadata={"doc": "Said next to the composite when some indicators are not assessed"}
+    )
 
 
 #: Every view a template can reach; anything else it sees is a plain value.
-VIEWS = (ReportView, IndicatorView, PersonView, StepView, ScoringView, ResultView, SummaryView)
+VIEWS = (
+    ReportView,
+    IndicatorView,
+    PersonView,
+    StepView,
+    ScoringView,
+    ResultView,
+    SummaryView,
+    GroupView,
+    SignOffView,
+    SignerView,
+)
 
 
 def _people(people: list[Person]) -> list[PersonView]:
@@ -189,6 +250,25 @@ def _criteria(indicator: Indicator) -> list[str]:
     return [thai.with_unit(_number(target, places), scoring.unit) for target in scoring.targets]
 
 
+def _targets_text(indicator: Indicator) -> list[str]:
+    """The summary's criteria columns: the five targets (one number of decimals, the
+    unit in its own column), or the levels 1..5 of a milestone."""
+    scoring = indicator.scoring
+    if isinstance(scoring, MilestoneScoring):
+        return [str(level) for level in range(1, 6)]
+    places = max(_decimals(target) for target in scoring.targets)
+    return [_number(target, places) for target in scoring.targets]
+
+
+def _result_figure(indicator: Indicator, score: Score) -> str:
+    """The summary's ผลการดำเนินงาน: the level, or the value (its unit has a column)."""
+    if not score.assessed:
+        return STATUS_TEXT[score.status]
+    if indicator.result.value is None:
+        return str(score.level)
+    return _number(indicator.result.value)
+
+
 def _result_text(indicator: Indicator, score: Score) -> str:
     """ผลการดำเนินงาน: the level reached, or the measured value with its unit."""
     scoring = indicator.scoring
@@ -235,6 +315,9 @@ def indicator_view(indicator: Indicator, score: Score | None = None) -> Indicato
         weighted_score=score.weighted,
         result_text=_result_text(indicator, score),
         score_explanation=score.explanation,
+        unit_text="ระดับ" if milestone else scoring.unit,
+        targets_text=_targets_text(indicator),
+        result_figure=_result_figure(indicator, score),
         status=indicator.status,
         assessed=indicator.assessed,
         status_text=STATUS_TEXT[indicator.status],
@@ -257,28 +340,56 @@ def report_view(info: ReportInfo) -> ReportView:
 
 
 def indicator_context(report: Report, indicator: Indicator, score: Score | None = None) -> dict:
-    """The context of one indicator's document: ``report`` and ``indicator``."""
-    return {"report": report_view(report.report), "indicator": indicator_view(indicator, score)}
+    """The context of one indicator's document: ``report``, ``indicator`` and ``sign_off``."""
+    return {
+        "report": report_view(report.report),
+        "indicator": indicator_view(indicator, score),
+        "sign_off": sign_off_view(indicator, report.report.sign_off, indicator.sign_off),
+    }
 
 
 def summary_view(report: Report, report_score: ReportScore | None = None) -> SummaryView:
     indicators = report.all_indicators
     report_score = report_score or score_report(indicators)
+    views = [
+        indicator_view(indicator, score)
+        for indicator, score in zip(indicators, report_score.scores, strict=True)
+    ]
+    groups = [
+        GroupView(
+            code=plan.code,
+            name=plan.name,
+            indicators=[views[i] for i in plan.positions],
+            total_weight=subtotal([views[i].weight for i in plan.positions]),
+            weighted_total=subtotal([views[i].weighted_score for i in plan.positions]),
+        )
+        for plan in dimension_groups(indicators, report.report.dimensions)
+    ]
     return SummaryView(
-        indicators=[
-            indicator_view(indicator, score)
-            for indicator, score in zip(indicators, report_score.scores, strict=True)
-        ],
+        indicators=[views[i] for i in in_code_order(indicators)],
         count=len(indicators),
         total_weight=report_score.total_weight,
         weights_complete=report_score.weights_complete,
         composite=report_score.composite,
+        groups=groups,
+        has_dimensions=bool(report.report.dimensions),
+        weighted_total=subtotal([view.weighted_score for view in views]),
+        assessed_weight=report_score.assessed_weight,
+        all_assessed=report_score.all_assessed,
+        composite_note=report_score.composite_note,
     )
 
 
 def summary_context(report: Report, report_score: ReportScore | None = None) -> dict:
-    """The context of a report's summary document: ``report`` and ``summary``."""
-    return {"report": report_view(report.report), "summary": summary_view(report, report_score)}
+    """The context of a report's summary: ``report``, ``summary`` and ``sign_off`` (the
+    report's, over the defaults of the first indicator in code order)."""
+    indicators = report.all_indicators
+    first = indicators[in_code_order(indicators)[0]] if indicators else None
+    return {
+        "report": report_view(report.report),
+        "summary": summary_view(report, report_score),
+        "sign_off": sign_off_view(first, report.report.sign_off),
+    }
 
 
 def view_fields(view: type) -> list[tuple[str, Any]]:

@@ -27,6 +27,7 @@ from docgen.engine.fieldtypes import field_types, is_view, type_name
 from docgen.engine.filters import FILTER_DOCS, make_environment, template_filters
 from docgen.output import atomic_write_bytes
 from docgen.report import model
+from docgen.report.agreement import SignerView, SignOffView
 from docgen.report.check import CONTEXTS
 from docgen.report.context import (
     IndicatorView,
@@ -52,6 +53,8 @@ _MODELS: dict[type, tuple[type, ...]] = {
     StepView: (model.StepResult,),
     ScoringView: (model.MilestoneScoring, model.QuantitativeScoring),
     ResultView: (model.Result,),
+    SignerView: (model.Signer,),
+    SignOffView: (model.SignOff,),
 }
 
 _PEOPLE = {
@@ -69,6 +72,8 @@ EXAMPLES: list[dict[str, Any]] = [
             "round": 12,
             "organization": "สำนักพัฒนาและส่งเสริมการบริหารราชการจังหวัด สป.",
             "as_of": "2007-09-30",
+            "dimensions": [{"code": "3", "name": "มิติด้านประสิทธิภาพของการปฏิบัติราชการ"}],
+            "sign_off": {"reporter": {"date": "2007-10-15"}},
         },
         "indicator": {
             "code": "3.2",

@@ -114,7 +114,7 @@ def composite_score(pairs: Sequence[tuple[Decimal, Decimal]]) -> Decimal | None:
     weighted scores exactly.
 
     >>> composite_score([(Decimal(4), Decimal(5)), (Decimal(96), Decimal("1.25"))])
-    Decimal('1.4')
+    Decimal('1.40')
     >>> composite_score([(Decimal(20), Decimal(5)), (Decimal(60), Decimal(3))])
     Decimal('3.5')
     >>> composite_score([]) is None

@@ -35,7 +35,8 @@ INDICATOR_FIELDS = (
     "code, name, supervisors, supervisor_phone, collectors, collector_phone, description, "
     "weight, scoring, result, explanation, supporting_factors, obstacles, evidence, "
     "expected_score, is_milestone, steps, criteria, level, score, weighted_score, "
-    "result_text, score_explanation, status, assessed, status_text, dimension"
+    "result_text, score_explanation, unit_text, targets_text, result_figure, status, assessed, "
+    "status_text, dimension"
 )
 SUMMARY_TEMPLATE = TEMPLATES / "kpi_summary.docx"
 LONG = "ก" * 100 + " {{ indicator.nmae }} " + "ข" * 100
@@ -164,7 +165,7 @@ BROKEN = [
                 "body paragraph 1",
                 "unknown variable 'indicatr'",
                 "{{ indicatr.name }}",
-                "did you mean indicator? variables here: indicator, report",
+                "did you mean indicator? variables here: indicator, report, sign_off",
             )
         ],
     ),
@@ -385,12 +386,13 @@ def test_a_summary_template_is_checked_against_the_summary(tmp_path):
             "body paragraph 1",
             "unknown field 'compsite' in summary.compsite",
             "did you mean summary.composite? summary has: indicators, count, total_weight, "
-            "weights_complete, composite",
+            "weights_complete, composite, groups, has_dimensions, weighted_total, "
+            "assessed_weight, all_assessed, composite_note",
         ),
         (
             "body paragraph 2",
             "unknown variable 'indicator'",
-            "variables here: report, summary",
+            "variables here: report, sign_off, summary",
         ),
         (
             "table 1, row 2, column 1",
