@@ -322,11 +322,14 @@ def _batch_summary(result) -> None:
 @main.command()
 @_FONT_DIR
 def doctor(font_dir: Path | None) -> None:
-    """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use."""
+    """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use;
+    and which YAML parser reads data files."""
     from docgen.pdf.fonts import doctor_report
+    from docgen.report.data import yaml_parser_name
 
     report = doctor_report(font_dir=font_dir)
     click.echo(str(report))
+    click.echo(f"YAML parser: {yaml_parser_name()}")
     sys.exit(0 if report.ok else 3)
 
 

@@ -86,6 +86,21 @@ def test_doctor_reports_libreoffice_and_the_pdf_font():
     assert "PDF output font: TH SarabunPSK" in result.output
 
 
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_doctor_says_which_yaml_parser_reads_data_files(monkeypatch, libyaml):
+    monkeypatch.setattr("docgen.report.data.LIBYAML", libyaml)
+    result = CliRunner().invoke(main, ["doctor"])
+    last = result.output.splitlines()[-1]
+    if libyaml:
+        version = yaml._yaml.get_version_string()
+        assert last == f"YAML parser: libyaml {version} (PyYAML {yaml.__version__})"
+    else:
+        assert last == (
+            f"YAML parser: PyYAML {yaml.__version__} pure Python "
+            "(libyaml missing: YAML files load slowly)"
+        )
+
+
 @pytest.fixture(scope="module")
 def short_report(tmp_path_factory):
     """The report without its last indicator: weights add up to 95."""

@@ -23,6 +23,7 @@ from docgen.limits import DEFAULT_LIMITS, Limits
 from docgen.numbers import display_round, format_compact
 from docgen.report.model import Indicator, MilestoneScoring, QuantitativeScoring, Report
 from docgen.report.scoring import score_indicator
+from docgen.report.yaml_events import EXOTIC, parse_events
 
 #: The default bounds (see `docgen.limits.Limits`), kept here under their old names.
 MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
@@ -187,8 +188,22 @@ def drop_lone_surrogates(value: Any) -> Any:
 # --------------------------------------------------------------------------- parsing
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that names the field and line of a value it cannot construct."""
+#: libyaml's parser where PyYAML was built with it; the pure-Python one only where not.
+LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+_Parser: type = yaml.CSafeLoader if LIBYAML else yaml.SafeLoader
+
+
+def yaml_parser_name() -> str:
+    """Which YAML parser reads data files, for `docgen doctor`."""
+    if LIBYAML:
+        from yaml import _yaml  # type: ignore[attr-defined]
+
+        return f"libyaml {_yaml.get_version_string()} (PyYAML {yaml.__version__})"
+    return f"PyYAML {yaml.__version__} pure Python (libyaml missing: YAML files load slowly)"
+
+
+class _Lines:
+    """A safe loader that names the field and line of a value it cannot construct."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -198,18 +213,25 @@ class _LineLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
-            kind = node.tag.rsplit(":", 1)[-1]
-            kind = {"int": "number", "float": "number", "timestamp": "date"}.get(kind, kind)
-            shown = str(node.value)
-            shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            reason = str(exc).split(";")[0]
-            raise DataError(
-                Problem(
-                    self.paths.get(id(node), ""),
-                    f"{shown} is not a valid {kind} ({reason})",
-                    node.start_mark.line + 1,
-                )
-            ) from None
+            raise DataError(_construct_problem(node, self.paths.get(id(node), ""), exc)) from None
+
+
+class _LineLoader(_Lines, _Parser):  # type: ignore[misc, valid-type]
+    """The loader data files are read with."""
+
+
+class PureLineLoader(_Lines, yaml.SafeLoader):
+    """PyYAML's pure-Python loader: the reference the tests hold the fast path to."""
+
+
+def _construct_problem(node: yaml.Node, path: str, exc: Exception) -> Problem:
+    """What a clerk reads when a value looks like a number or date but is not one."""
+    kind = node.tag.rsplit(":", 1)[-1]
+    kind = {"int": "number", "float": "number", "timestamp": "date"}.get(kind, kind)
+    shown = str(node.value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    reason = str(exc).split(";")[0]
+    return Problem(path, f"{shown} is not a valid {kind} ({reason})", node.start_mark.line + 1)
 
 
 def _walk(
@@ -251,20 +273,39 @@ def _walk(
         bounds.string(path, node.value, line)
 
 
-def parse_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap, list[Problem]]:
-    """Parse YAML text; return the data, a field-path to line map, and duplicate-key problems."""
+def parse_yaml(
+    text: str, limits: Limits = DEFAULT_LIMITS, composed_with: type | None = None
+) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse YAML text; return the data, a field-path to line map, and duplicate-key problems.
+
+    The values are built from the parser's events with the limits checked as they
+    arrive (`docgen.report.yaml_events`); a file using anchors, aliases or tags is
+    then read again through PyYAML's composer, now known to be within the limits.
+    `composed_with` (a loader class) reads through the composer only, as docgen
+    did before: the reference the tests compare with.
+    """
     try:
+        if composed_with is not None:
+            return parse_composed(text, limits, composed_with)
+        lines: LineMap = {}
+        problems: list[Problem] = []
         loader = _LineLoader(text)
         try:
-            node = loader.get_single_node()
-            lines: LineMap = {}
-            problems: list[Problem] = []
-            if node is None:
-                return None, lines, problems
-            _walk(node, "", 0, loader, lines, problems, _Bounds(limits))
-            data = loader.construct_document(node)
+            data = parse_events(
+                loader,
+                _Bounds(limits, lines),
+                limits.values,
+                limits.depth,
+                limits.text_chars,
+                limits.value_bytes // 4,  # UTF-8 takes at most 4 bytes a character
+                lines,
+                problems,
+                _construct_problem,
+            )
         finally:
             loader.dispose()
+        if data is EXOTIC:
+            return parse_composed(text, limits)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -276,7 +317,31 @@ def parse_yaml(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap
         raise DataError(Problem("", f"YAML syntax error: {exc}")) from None
     except RecursionError:
         raise DataError(Problem("", "the file is nested too deeply to read")) from None
+    except UnicodeEncodeError as exc:  # libyaml takes UTF-8: a lone surrogate cannot be
+        code = ord(exc.object[exc.start])
+        raise DataError(
+            Problem("", f"YAML syntax error: unacceptable character #x{code:04x}")
+        ) from None
     return data, lines, problems
+
+
+def parse_composed(
+    text: str, limits: Limits = DEFAULT_LIMITS, loader_class: type = _LineLoader
+) -> tuple[Any, LineMap, list[Problem]]:
+    """Anchors, aliases and tags: PyYAML's node tree, walked with aliases counted
+    each time they are used. `parse_yaml` calls it only once the events were
+    counted within the limits, so the tree itself is bounded."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        lines: LineMap = {}
+        problems: list[Problem] = []
+        if node is None:
+            return None, lines, problems
+        _walk(node, "", 0, loader, lines, problems, _Bounds(limits))
+        return loader.construct_document(node), lines, problems
+    finally:
+        loader.dispose()
 
 
 #: Longer integers cannot even be converted to text by Python.
@@ -307,6 +372,7 @@ def parse_json(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap
                 seen.add(key)
         return result
 
+    _bound_json_values(text, limits)
     try:
         data = json.loads(
             text, object_pairs_hook=pairs, parse_constant=_json_constant, parse_int=_json_int
@@ -316,6 +382,31 @@ def parse_json(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, LineMap
     except RecursionError:
         raise DataError(Problem("", "the file is nested too deeply to read")) from None
     return data, {}, check_values(data, limits, duplicates=duplicates)
+
+
+#: A JSON string (its escapes included), and white space between values.
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"')
+_JSON_SPACE = re.compile(r"\s++")
+
+
+def _bound_json_values(text: str, limits: Limits) -> None:
+    """Refuse JSON with more values than the limit before `json.loads` builds them.
+
+    Why: the parser builds every value first, and a 20 MB ``[[],[],...]`` takes
+    seconds and gigabytes. Each value but the first in an array or object follows
+    a comma, so outside strings ``1 + commas + non-empty containers`` is the count
+    (exact for valid JSON). Text shorter than two characters a value cannot hold
+    too many and is not scanned.
+    """
+    if len(text) <= 2 * limits.values:
+        return
+    shape = _JSON_SPACE.sub("", _JSON_STRING.sub("", text))
+    empty = shape.count("[]") + shape.count("{}")
+    count = 1 + shape.count(",") + shape.count("[") + shape.count("{") - empty
+    if count > limits.values:
+        bounds = _Bounds(limits)
+        bounds.values = limits.values
+        bounds.value("", 0)  # raises the limit's message
 
 
 def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
