@@ -12,12 +12,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
-from html.parser import HTMLParser
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import markupsafe
 from lxml import etree
+
+from docgen.engine.htmlscan import ScanStats, html_tokens
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -25,7 +26,6 @@ _W = f"{{{W_NS}}}"
 #: The HTML subset of the data contract; any other tag is dropped, its text kept.
 KNOWN_TAGS = {"p", "br", "ol", "ul", "li", "u", "b", "strong", "i", "em", "span", "div"}
 _SKIP_CONTENT = {"script", "style", "head", "title"}
-_HTML_TAG = re.compile(r"</?(?:{})\b[^>]*>".format("|".join(sorted(KNOWN_TAGS))), re.IGNORECASE)
 
 # "1.", "2)", "1.1", "10)", "ก.", "-", "•" at the start of a line of plain text.
 _LIST_MARKER = re.compile(
@@ -40,13 +40,8 @@ INDENT_STEP = 567  # twips per list level (1 cm)
 #: Deeper lists are drawn at this level: Word keeps indents under 22 inches.
 MAX_LIST_LEVEL = 8
 
-# Stray "<" that start no complete tag, and declarations/processing instructions:
-# the standard library's HTMLParser rescans from every incomplete construct
-# (quadratic time on "<<<<" or "<!--<!--") and asserts on some ("<![").
 #: Formatting tags nested deeper than this add no formatting (their text is kept).
 _MAX_FORMAT_DEPTH = 64
-_STRAY_LT = re.compile(r"<(?!/?[A-Za-z][^<>]*>)")
-_DECLARATION = re.compile(r"<[!?][^<>]*>")
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -106,15 +101,20 @@ class Block:
 @dataclass(frozen=True)
 class RichText:
     """A rich-text field as templates see it: prints as plain text inline,
-    and as formatted paragraphs where a template places it with ``{{p ... }}``."""
+    and as formatted paragraphs where a template places it with ``{{p ... }}``.
+
+    The text is parsed when a template first uses it, so that the parse is part
+    of the render and spends its budget (time, steps)."""
 
     source: str
-    blocks: tuple[Block, ...] = field(default=(), compare=False)
 
     @classmethod
     def parse(cls, source: str | None) -> RichText:
-        source = source or ""
-        return cls(source, parse_richtext(source))
+        return cls(source or "")
+
+    @cached_property
+    def blocks(self) -> tuple[Block, ...]:
+        return parse_richtext(self.source)
 
     @property
     def text(self) -> str:
@@ -208,11 +208,10 @@ def _style_flags(tag: str, attrs: dict[str, str | None]) -> dict[str, bool]:
     return flags
 
 
-class _HtmlReader(HTMLParser):
+class _HtmlReader:
     """Tolerant reader for the HTML subset (unclosed tags are common in the data)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.out = _Builder()
         self.formats: list[tuple[str, dict[str, bool]]] = []
         self.lists: list[list] = []  # [kind, counter] per open <ol>/<ul>
@@ -284,41 +283,29 @@ class _HtmlReader(HTMLParser):
         elif self.out.spans:
             self.out.add(style.with_text(" "))
 
-
-def _without_comments(source: str) -> str:
-    """Drop ``<!-- ... -->`` in one pass; an unclosed comment hides the rest, as in HTML."""
-    pieces = []
-    start = 0
-    while (opening := source.find("<!--", start)) != -1:
-        pieces.append(source[start:opening])
-        closing = source.find("-->", opening + 4)
-        if closing == -1:
-            return "".join(pieces)
-        start = closing + 3
-    pieces.append(source[start:])
-    return "".join(pieces)
-
-
-def tame_html(source: str) -> str:
-    """HTML with only complete tags left, so that parsing takes linear time.
-
-    Comments, declarations and processing instructions are dropped; a ``<``
-    that starts no tag becomes ``&lt;`` and is shown as text.
-
-    >>> tame_html("a <b>b</b> <<!-- x --> <![if !supportLists]> <3")
-    'a <b>b</b> &lt;  &lt;3'
-    """
-    source = _DECLARATION.sub("", _without_comments(source))
-    return _STRAY_LT.sub("&lt;", source)
+    def read(self, tokens: list[tuple[str, str, list[tuple[str, str | None]]]]) -> None:
+        handlers = {
+            "text": lambda text, _: self.handle_data(text),
+            "start": self.handle_starttag,
+            "startend": self.handle_startendtag,
+            "end": lambda tag, _: self.handle_endtag(tag),
+        }
+        for kind, value, attributes in tokens:
+            handlers[kind](value, attributes)
 
 
 def looks_like_html(source: str) -> bool:
     """True when the text holds a tag of the contract's HTML subset."""
-    return bool(_HTML_TAG.search(source))
+    return _has_known_tag(list(html_tokens(source)))
 
 
-def parse_richtext(source: str) -> tuple[Block, ...]:
-    """Parse plain text or the HTML subset into blocks.
+def _has_known_tag(tokens: list[tuple[str, str, list[tuple[str, str | None]]]]) -> bool:
+    return any(kind != "text" and name in KNOWN_TAGS for kind, name, _ in tokens)
+
+
+def parse_richtext(source: str, stats: ScanStats | None = None) -> tuple[Block, ...]:
+    """Parse plain text or the HTML subset into blocks, in time linear in the text
+    (`docgen.engine.htmlscan`); inside a render, parsing spends the render's budget.
 
     >>> [b.text for b in parse_richtext("<p>one</p><p>two <u>three</u></p>")]
     ['one', 'two three']
@@ -326,16 +313,24 @@ def parse_richtext(source: str) -> tuple[Block, ...]:
     [(None, 'intro'), ('1.', 'first'), ('2)', 'second')]
     """
     source = xml_safe(source or "")
-    if looks_like_html(source):
+    tokens = list(html_tokens(source, stats, _budget_tick())) if "<" in source else []
+    if _has_known_tag(tokens):
         reader = _HtmlReader()
-        reader.feed(tame_html(source))
-        reader.close()
+        reader.read(tokens)
         builder = reader.out
     else:
         builder = _Builder()
         builder.plain(html.unescape(source), Span())
     builder.flush()
     return tuple(builder.blocks)
+
+
+def _budget_tick() -> Callable[[], None] | None:
+    """The render budget's step, when a render is in progress in this thread."""
+    from docgen.engine.sandbox import active_budget  # the sandbox prints rich text
+
+    budget = active_budget()
+    return None if budget is None else budget.step
 
 
 # --------------------------------------------------------------------------- WordprocessingML
