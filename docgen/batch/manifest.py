@@ -49,13 +49,20 @@ class Manifest:
     conflict) are kept aside. The file is written piece by piece.
     """
 
-    def __init__(self, out_dir: Path, template: Path, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        template: Path,
+        options: dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.path = out_dir / MANIFEST_NAME
         self.head = {
             "manifest_version": MANIFEST_VERSION,
             "docgen": __version__,
             "template": str(template),
             "options": options,
+            **(extra or {}),
             "started": _now(),
         }
         self._lines = bytearray(b"\n")  # "\n<record> <position> <json>" per document
@@ -109,6 +116,7 @@ class Manifest:
 
     def _note_failure(self, outcome: Outcome) -> None:
         if outcome.status == FAILED:
+            self._failures = [f for f in self._failures if f[0] != outcome.key]  # changed
             bisect.insort(self._failures, (outcome.key, outcome.to_json()), key=lambda f: f[0])
             del self._failures[SHOWN_FAILURES:]
 

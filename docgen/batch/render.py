@@ -5,12 +5,15 @@ record never raises, it becomes a failed outcome."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from docgen.api import output_names
 from docgen.batch.inputs import Record
+from docgen.batch.resume import Earlier, identity, source_of
 from docgen.engine.template import Template
 from docgen.errors import DataError, DocgenError, TemplateError
 from docgen.limits import Limits
@@ -39,6 +42,7 @@ class Outcome:
     error: dict[str, Any] | None = None
     needs_pdf: bool = False  # not in the manifest: the PDF is still to be made
     pdf_font: str | None = None  # the font the PDF was set in (real, or docgen's stand-in)
+    source: dict[str, Any] | None = None  # how `--resume` knows the input again
 
     @property
     def key(self) -> tuple[int, int]:
@@ -57,6 +61,8 @@ class Outcome:
         }
         if self.pdf_font is not None:
             entry["pdf_font"] = self.pdf_font
+        if self.source is not None:
+            entry["source"] = self.source
         if self.error is not None:
             entry["error"] = self.error
         return entry
@@ -75,6 +81,7 @@ class Outcome:
             entry["weighted_score"],
             entry.get("error"),
             pdf_font=entry.get("pdf_font"),
+            source=entry.get("source"),
         )
 
 
@@ -86,7 +93,8 @@ class Settings:
     out_dir: Path
     resume: bool = False
     pdf: bool = False
-    template_mtime_ns: int = 0
+    earlier: dict[str, Earlier] = field(default_factory=dict)  # `--resume`: what still stands
+    claims: Path | None = None  # this run's claims of output names (see `claim`)
 
 
 def _data_error(exc: DataError) -> dict[str, Any]:
@@ -118,16 +126,68 @@ def _load(record: Record, limits: Limits):
     return data_module.load(record.input, limits)
 
 
-def mtime_ns(path: Path) -> int | None:
+def claim(settings: Settings, relative: str) -> bool:
+    """Whether this document may write `relative`: the first of the run to ask does.
+
+    Why: two reports of one batch that give the same file must not write it in
+    turn; the second would replace the first, or a document an earlier run left.
+    The claim is an empty file made exclusively in a folder of this run, so
+    worker processes agree without asking the main one."""
+    if settings.claims is None:
+        return True
+    token = hashlib.sha256(relative.casefold().encode("utf-8", "surrogatepass")).hexdigest()
     try:
-        return path.stat().st_mtime_ns
-    except OSError:
+        os.close(os.open(settings.claims / token, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+#: The error of a document whose file another report of the batch claimed first;
+#: the main process names both (`docgen.batch.run`).
+CONFLICT = "conflict"
+
+
+def _conflict(outcome: Outcome) -> Outcome:
+    error = {
+        "kind": CONFLICT,
+        "message": f"another report of this batch gives {outcome.outputs['docx']}",
+    }
+    return replace(outcome, status=FAILED, error=error, needs_pdf=False)
+
+
+def _still_standing(
+    record: Record, settings: Settings, source: dict[str, Any] | None
+) -> list[Outcome] | None:
+    """`--resume`: the documents an earlier run made of this unchanged input, when all
+    are still there; decided without reading the input."""
+    key = identity(source, record.input)
+    earlier = settings.earlier.get(key) if key is not None else None
+    if earlier is None or not earlier.still_stands(settings.out_dir, source):
         return None
-
-
-def _is_fresh(path: Path, newer_than: int) -> bool:
-    mtime = mtime_ns(path)
-    return mtime is not None and mtime > newer_than
+    outcomes = []
+    for position, entry in enumerate(earlier.entries):
+        outputs = {"docx": entry["outputs"]["docx"]}
+        pdf = entry["outputs"].get("pdf")
+        pdf_fresh = settings.pdf and pdf is not None and (settings.out_dir / pdf).is_file()
+        if pdf_fresh:
+            outputs["pdf"] = pdf
+        outcome = Outcome(
+            record.index,
+            position,
+            record.input,
+            record.line,
+            entry.get("indicator"),
+            SKIPPED,
+            outputs,
+            entry.get("score"),
+            entry.get("weighted_score"),
+            needs_pdf=settings.pdf and not pdf_fresh,
+            pdf_font=entry.get("pdf_font") if pdf_fresh else None,
+            source=source,
+        )
+        outcomes.append(outcome if claim(settings, outputs["docx"]) else _conflict(outcome))
+    return outcomes
 
 
 def render_record(record: Record, settings: Settings) -> list[Outcome]:
@@ -135,6 +195,11 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
 
     Never raises for a problem of the record: it becomes a failed outcome.
     """
+    source = source_of(record.input, record.text)
+    if settings.resume:
+        standing = _still_standing(record, settings, source)
+        if standing is not None:
+            return standing
     try:
         report = _load(record, settings.template.limits)  # the limits travel with the template
         names = output_names(report)
@@ -142,15 +207,9 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
         return [failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]
     except DocgenError as exc:
         return [failure(record, {"kind": "data", "message": f"{record.name}: {exc}"})]
-    newest_source = settings.template_mtime_ns
-    if record.text is None and (settings.resume or settings.pdf):
-        newest_source = max(newest_source, mtime_ns(Path(record.input)) or 0)
     outcomes = []
     for position, (indicator, name) in enumerate(zip(report.all_indicators, names, strict=True)):
         relative = f"{record.folder}/{name}" if record.folder else name
-        outputs = {"docx": relative}
-        pdf_name = relative.removesuffix(".docx") + ".pdf"
-        target = settings.out_dir / relative
         score = score_indicator(indicator)
         outcome = Outcome(
             record.index,
@@ -158,28 +217,29 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
             record.input,
             record.line,
             indicator.code,
-            SKIPPED,
-            outputs,
+            WRITTEN,
+            {"docx": relative},
             None if score.score is None else format_score(score.score),
             None if score.weighted is None else format_score(score.weighted),
+            needs_pdf=settings.pdf,
+            source=source,
         )
-        pdf_fresh = settings.pdf and _is_fresh(settings.out_dir / pdf_name, newest_source)
-        if not (settings.resume and _is_fresh(target, newest_source)):
-            try:
-                payload = settings.template.render(indicator_context(report, indicator, score))
-                atomic_write_bytes(target, payload, fsync=False)
-            except TemplateError as exc:
-                outcomes.append(replace(outcome, status=FAILED, error=_template_error(exc)))
-                continue
-            except DocgenError as exc:
-                error = {"kind": "output", "message": str(exc)}
-                outcomes.append(replace(outcome, status=FAILED, error=error))
-                continue
-            outcome = replace(outcome, status=WRITTEN)
-            pdf_fresh = False
-        if pdf_fresh:
-            outcome = replace(outcome, outputs={**outputs, "pdf": pdf_name})
-        outcomes.append(replace(outcome, needs_pdf=settings.pdf and not pdf_fresh))
+        if not claim(settings, relative):
+            outcomes.append(_conflict(outcome))
+            continue
+        try:
+            payload = settings.template.render(indicator_context(report, indicator, score))
+            atomic_write_bytes(settings.out_dir / relative, payload, fsync=False)
+        except TemplateError as exc:
+            outcomes.append(
+                replace(outcome, status=FAILED, error=_template_error(exc), needs_pdf=False)
+            )
+            continue
+        except DocgenError as exc:
+            error = {"kind": "output", "message": str(exc)}
+            outcomes.append(replace(outcome, status=FAILED, error=error, needs_pdf=False))
+            continue
+        outcomes.append(outcome)
     return outcomes
 
 

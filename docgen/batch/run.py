@@ -9,13 +9,16 @@ its file and field. A bad record is recorded and skipped; every other
 document is still written.
 
 Every file is written atomically, so an interrupted batch (Ctrl-C, SIGTERM,
-a crash) leaves only complete documents, and ``resume`` skips a document whose
-output is newer than its input and the template. PDF copies are made after
-the documents, a chunk of documents per LibreOffice process.
+a crash) leaves only complete documents, and ``resume`` keeps the documents
+of inputs unchanged since the manifest recorded them (`docgen.batch.resume`).
+Two reports that give one file both fail, and neither replaces what is there.
+PDF copies are made after the documents, a chunk of documents per LibreOffice
+process.
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterable
@@ -24,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from docgen.batch.inputs import Record
-from docgen.batch.manifest import Manifest
+from docgen.batch.manifest import MANIFEST_NAME, Manifest
 from docgen.batch.pdf import convert_pdfs
 from docgen.batch.progress import NoProgress, Progress
-from docgen.batch.render import FAILED, SKIPPED, WRITTEN, Outcome, Settings, mtime_ns
+from docgen.batch.render import CONFLICT, FAILED, SKIPPED, WRITTEN, Outcome, Settings
+from docgen.batch.resume import FINGERPRINT_KEY, earlier_documents, fingerprint
 from docgen.batch.workers import in_background, run_here, run_in_workers
 from docgen.engine.template import Template
-from docgen.output import clean_stale_temp_files
+from docgen.output import clean_stale_temp_files, temp_name
 
 
 @dataclass
@@ -74,9 +78,10 @@ class _Collector:
         self.manifest.write_now_and_then()
 
     def _claim(self, outcome: Outcome) -> Outcome:
-        """Two documents of one batch must not share a file: both fail, and the file
-        (which holds whichever came last) is removed."""
-        if outcome.status == FAILED:
+        """Two documents of one batch must not share a file: both fail, named to each
+        other. The file keeps the one document that claimed it first (`claim`), or
+        what an earlier run left there: nothing is removed."""
+        if outcome.status == FAILED and _kind(outcome) != CONFLICT:
             return outcome
         name = outcome.outputs["docx"].casefold()
         first_key = self.claimed.setdefault(name, outcome.key)
@@ -88,13 +93,16 @@ class _Collector:
             f"{where} and {_where(outcome)} both give {outcome.outputs['docx']}; "
             "give each report its own code, round or folder"
         )
-        error = {"kind": "conflict", "message": message}
-        for path in outcome.outputs.values():
-            (self.settings.out_dir / path).unlink(missing_ok=True)
-        if first is not None and first.status != FAILED:
-            self.manifest.change(replace(first, status=FAILED, error=error), first.status)
+        error = {"kind": CONFLICT, "message": message}
+        if first is not None and (first.status != FAILED or _kind(first) == CONFLICT):
+            changed = replace(first, status=FAILED, error=error, needs_pdf=False)
+            self.manifest.change(changed, first.status)
             self.pdf_wanted.pop(first_key, None)
         return replace(outcome, status=FAILED, error=error, needs_pdf=False)
+
+
+def _kind(outcome: Outcome) -> str | None:
+    return outcome.error.get("kind") if outcome.error else None
 
 
 def _where(outcome: Outcome) -> str:
@@ -105,6 +113,38 @@ def _clean_temp_files(out_dir: Path) -> None:
     """Temporary files (and PDF folders) a killed run left anywhere in the output folder;
     those of a run still writing into it are kept."""
     clean_stale_temp_files(out_dir, recursive=True)
+
+
+def _render_all(
+    records: Iterable[Record],
+    settings: Settings,
+    sink: _Collector,
+    progress: Progress,
+    stop: threading.Event,
+    jobs: int,
+    total: int | None,
+) -> None:
+    """Every record's documents, here or in `jobs` worker processes."""
+    iterator = iter(records)
+    if total is None:
+        iterator = in_background(iterator, stop)
+    jobs = max(1, min(jobs, total) if total is not None else jobs)
+    try:
+        if jobs == 1:
+            progress.start("records", total)
+            run_here(iterator, settings, sink.add, stop)
+        else:
+            run_in_workers(
+                iterator,
+                settings,
+                sink.add,
+                stop,
+                jobs,
+                lambda: progress.start("records", total),
+                total,
+            )
+    finally:
+        progress.finish()
 
 
 def run_batch(
@@ -141,31 +181,19 @@ def run_batch(
         font_setup = prepare_pdf_fonts(font_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_temp_files(out_dir)
-    settings = Settings(template, out_dir, resume, pdf, mtime_ns(template.path) or 0)
+    shape = fingerprint(template.path, template.digits)
+    earlier = earlier_documents(out_dir / MANIFEST_NAME, shape) if resume else {}
     options = {"digits": template.digits, "resume": resume, "pdf": pdf, "jobs": jobs}
-    manifest = Manifest(out_dir, template.path, options)
+    manifest = Manifest(out_dir, template.path, options, {FINGERPRINT_KEY: shape})
     manifest.write("running")
+    claims = out_dir / temp_name("claims")
+    claims.mkdir()
+    settings = Settings(template, out_dir, resume, pdf, earlier, claims)
     sink = _Collector(settings, manifest, progress)
-    iterator = iter(records)
-    if total is None:
-        iterator = in_background(iterator, stop)
-    jobs = max(1, min(jobs, total) if total is not None else jobs)
     try:
-        if jobs == 1:
-            progress.start("records", total)
-            run_here(iterator, settings, sink.add, stop)
-        else:
-            run_in_workers(
-                iterator,
-                settings,
-                sink.add,
-                stop,
-                jobs,
-                lambda: progress.start("records", total),
-                total,
-            )
+        _render_all(records, settings, sink, progress, stop, jobs, total)
     finally:
-        progress.finish()
+        shutil.rmtree(claims, ignore_errors=True)
     if sink.pdf_wanted and not stop.is_set():
         wanted = [sink.pdf_wanted[key] for key in sorted(sink.pdf_wanted)]
         convert_pdfs(wanted, settings, manifest, progress, stop, jobs, pdf_timeout, font_setup)
