@@ -29,6 +29,7 @@ class Limits:
     render_seconds: float = 30.0  # rendering one document
     render_steps: int = 10_000_000  # loop turns, calls, operators, filters, printed values
     output_chars: int = 20_000_000  # text a template produces for one document
+    render_bytes: int = 512 * MB  # values a template creates for one document, freed or not
     call_depth: int = 50  # macros calling macros
 
     def __post_init__(self) -> None:

@@ -13,6 +13,13 @@ macros nest too deeply. Operations whose result size is known before they run
 checked first, so the usual ways to build a huge value in one step are refused
 before they allocate anything; every other value is checked when it is read.
 
+Memory: every value a filter, call, operator or ``~`` creates is counted
+(`sys.getsizeof`, plus a few bytes per item of a list or dict) against the
+document's ``render_bytes``, whether or not it is kept, so that a template
+which stays within every step limit cannot still allocate gigabytes. No list,
+tuple or dict may hold more than MAX_ITEMS items, and a filter that turns text
+into items refuses text longer than that before it starts.
+
 Outside a metered render (Jinja folds constants while compiling) only the
 size checks apply, with the default limits.
 """
@@ -23,6 +30,7 @@ import contextlib
 import contextvars
 import math
 import re
+import sys
 import time
 import types
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +39,7 @@ from functools import update_wrapper, wraps
 from typing import Any
 
 from jinja2 import BaseLoader, nodes, pass_context
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import (
     ImmutableSandboxedEnvironment,
     SandboxedEscapeFormatter,
@@ -45,6 +54,15 @@ from docgen.limits import DEFAULT_LIMITS, Limits
 MAX_ARGUMENT = 100_000
 #: Largest integer a template may compute (about 30,000 decimal digits).
 MAX_INT_BITS = 100_000
+#: Largest list, tuple or dict a template may build or read (a report has some hundred rows).
+MAX_ITEMS = 1_000_000
+#: What one item of a created list or dict is counted as: its pointer and a small object.
+ITEM_BYTES = 64
+#: Filters that turn text into one item per character (and would make a list of them).
+ITEMWISE_FILTERS = frozenset(
+    {"list", "batch", "slice", "sort", "unique", "groupby", "map", "select", "reject"}
+    | {"selectattr", "rejectattr"}
+)
 #: Numbers given to a filter may have at most this many digits before or after the point.
 MAX_NUMBER_DIGITS = 1_000
 #: Jinja's built-in filters a report template cannot use: `safe` would print data as
@@ -69,6 +87,9 @@ LOOP_FILTER = "docgen_loop"
 _CLOCK_EVERY = 128
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 _SIZED = (str, bytes, list, tuple, dict)
+_TEXT = (str, bytes)
+_COUNTED = (str, bytes, list, tuple, dict, set, frozenset, int)
+_MB = 1024 * 1024
 
 
 class LimitExceeded(Exception):
@@ -83,13 +104,23 @@ class LimitExceeded(Exception):
 class Budget:
     """What one document's render may still spend: steps, time, output, nesting."""
 
-    __slots__ = ("limits", "deadline", "steps", "output", "depth", "other_markup", "_until_clock")
+    __slots__ = (
+        "limits",
+        "deadline",
+        "steps",
+        "output",
+        "created",
+        "depth",
+        "other_markup",
+        "_until_clock",
+    )
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.deadline = time.monotonic() + limits.render_seconds
         self.steps = 0
         self.output = 0
+        self.created = 0
         self.depth = 0
         self.other_markup = False  # printed markup docgen did not write (see bodytext)
         self._until_clock = _CLOCK_EVERY
@@ -120,6 +151,16 @@ class Budget:
 
     def room(self) -> int:
         return self.limits.output_chars - self.output
+
+    def create(self, size: int) -> None:
+        """Count `size` bytes of values created against the document's memory limit."""
+        self.created += size
+        if self.created > self.limits.render_bytes:
+            raise LimitExceeded(
+                f"the template created more than {self.limits.render_bytes // _MB} MB of values "
+                "for one document, the memory limit",
+                "look for a loop or filter that copies large text or lists many times",
+            )
 
 
 _BUDGET: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
@@ -191,6 +232,17 @@ def _output_too_large(limits: Limits) -> LimitExceeded:
 # --------------------------------------------------------------------------- size checks
 
 
+def created(value: Any) -> Any:
+    """`value`, a value the template just made, counted against the memory limit."""
+    budget = _BUDGET.get()
+    if budget is not None and isinstance(value, _COUNTED):
+        size = sys.getsizeof(value)
+        if not isinstance(value, str | bytes | int):
+            size += len(value) * ITEM_BYTES
+        budget.create(size)
+    return value
+
+
 def _too_big(what: str, size: float, limits: Limits) -> LimitExceeded:
     return LimitExceeded(
         f"{what} would give a value of {size:.0f} characters or items; "
@@ -201,11 +253,13 @@ def _too_big(what: str, size: float, limits: Limits) -> LimitExceeded:
 def _check_size(value: Any, limits: Limits, what: str, detail: Any = None) -> Any:
     """`value`, refused when longer than the output limit. The message is
     ``what.format(detail)``, built only then: this runs at every lookup."""
-    if isinstance(value, _SIZED) and len(value) > limits.output_chars:
-        raise LimitExceeded(
-            f"{what.format(detail)} gives a value of {len(value)} characters or items; "
-            f"the limit is {limits.output_chars}"
-        )
+    if isinstance(value, _SIZED):
+        cap = limits.output_chars if isinstance(value, _TEXT) else MAX_ITEMS
+        if len(value) > cap:
+            raise LimitExceeded(
+                f"{what.format(detail)} gives a value of {len(value)} characters or items; "
+                f"the limit is {cap}"
+            )
     return value
 
 
@@ -372,6 +426,16 @@ def _method_size(owner: Any, name: str, args: tuple, kwargs: dict) -> float:
     return 0
 
 
+def _method_items(owner: Any, name: str, args: tuple) -> float:
+    """How many items a str/bytes method that splits will give, at most."""
+    if not isinstance(owner, _TEXT) or name not in ("split", "rsplit", "splitlines"):
+        return 0
+    separator = args[0] if args and name != "splitlines" else None
+    if isinstance(separator, type(owner)) and separator:
+        return owner.count(separator) + 1
+    return len(owner) // 2 + 1
+
+
 def _center_size(value: Any, args: tuple, kwargs: dict) -> float:
     width = args[0] if args else kwargs.get("width", 80)
     return width if isinstance(width, int) else 0
@@ -435,12 +499,17 @@ _FILTER_SIZES: dict[str, Callable[[Any, tuple, dict], float]] = {
 }
 
 
+def _too_many(what: str, count: float) -> LimitExceeded:
+    return LimitExceeded(f"{what} would make {count:.0f} items; the limit is {MAX_ITEMS}")
+
+
 def _meter_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that takes a step, refuses sizes over the limits, and checks its result."""
     passes_first = getattr(function, "jinja_pass_arg", None) is not None
     label = f"the {name} filter"
     sizes_arguments = name in SIZE_ARGUMENT_FILTERS
     estimate = _FILTER_SIZES.get(name)
+    itemwise = name in ITEMWISE_FILTERS
 
     @wraps(function)
     def metered_filter(*args: Any, **kwargs: Any) -> Any:
@@ -454,7 +523,9 @@ def _meter_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]
         size = estimate(value, rest, kwargs) if estimate is not None else 0
         if size > limits.output_chars:
             raise _too_big(label, size, limits)
-        return _check_size(function(*args, **kwargs), limits, label)
+        if itemwise and isinstance(value, _TEXT) and len(value) > MAX_ITEMS:
+            raise _too_many(label, len(value))
+        return created(_check_size(function(*args, **kwargs), limits, label))
 
     return metered_filter
 
@@ -541,6 +612,15 @@ class _NoFiles(BaseLoader):
 _STR_FORMAT = frozenset({"format", "format_map"})
 
 
+class _CountingGenerator(CodeGenerator):
+    """Jinja's code generator, with the text ``~`` joins counted as created."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.created(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
 class MeteredSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, metered by the current `Budget`.
 
@@ -550,7 +630,9 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
     document of a batch.
     """
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+    code_generator_class = _CountingGenerator
+    created = staticmethod(created)
 
     def __init__(self, *, filters: dict[str, Callable[..., Any]] | None = None, **options: Any):
         super().__init__(loader=_NoFiles(), **options)
@@ -603,6 +685,9 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
         size = _method_size(owner, name, args, kwargs) if owner is not None else 0
         if size > limits.output_chars:
             raise _too_big(f"{name}()", size, limits)
+        items = _method_items(owner, name, args) if owner is not None else 0
+        if items > MAX_ITEMS:
+            raise _too_many(f"{name}()", items)
         if budget is not None:
             budget.depth += 1
             if budget.depth > limits.call_depth:
@@ -615,13 +700,13 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
         finally:
             if budget is not None:
                 budget.depth -= 1
-        return _check_size(result, limits, "{}()", name or "the call")
+        return created(_check_size(result, limits, "{}()", name or "the call"))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         limits = _step()
         _check_operands(operator, left, right, limits)
         result = super().call_binop(context, operator, left, right)
-        return _check_size(result, limits, "the {!r} operator", operator)
+        return created(_check_size(result, limits, "the {!r} operator", operator))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` through a formatter that checks widths (Jinja's, plus checks)."""
@@ -646,7 +731,11 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
                 args, kwargs = (), args[0]
             return type(text)(formatter.vformat(text, args, kwargs))
 
-        return update_wrapper(format_string, value)
+        wrapper = update_wrapper(format_string, value)
+        # update_wrapper sets __wrapped__: the bare str.format (Jinja wraps it again, but
+        # no attribute should lead back to an unwrapped method)
+        del wrapper.__wrapped__
+        return wrapper
 
 
 def _is_int(value: Any) -> bool:
@@ -655,7 +744,16 @@ def _is_int(value: Any) -> bool:
 
 def _check_operands(operator: str, left: Any, right: Any, limits: Limits) -> None:
     """Refuse ``'x' * 10**9``, ``10 ** 10**9`` and ``'%999999999d' % 1`` before they run."""
-    if operator == "*":
+    if operator == "+":
+        both = isinstance(left, _SIZED) and isinstance(right, _SIZED)
+        if both and not isinstance(left, dict) and not isinstance(right, dict):
+            cap = limits.output_chars if isinstance(left, _TEXT) else MAX_ITEMS
+            if len(left) + len(right) > cap:
+                raise LimitExceeded(
+                    f"'+' would make a value of {len(left) + len(right)} characters or items; "
+                    f"the limit is {cap}"
+                )
+    elif operator == "*":
         if _is_int(left) and _is_int(right):
             if left.bit_length() + right.bit_length() > MAX_INT_BITS:
                 raise LimitExceeded(f"the product has more than {MAX_INT_BITS} bits")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import resource
+import subprocess
+import sys
 
 import docx
 import pytest
@@ -163,6 +166,153 @@ HOSTILE = [
         TemplateLimitError,
         "limit exceeded: the sum filter adds numbers; start must be a number",
     ),
+    (
+        "indent-filter",
+        "{{ ('a\\n' * 100000)|indent(1000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the indent filter would give a value of 100201000 characters or items; the limit is 20000000",
+    ),
+    (
+        "indent-prefix",
+        "{{ ('a\\n' * 100000)|indent('x' * 1000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the indent filter would give a value of 100201000 characters or items; the limit is 20000000",
+    ),
+    (
+        "wordwrap-filter",
+        "{{ ('a ' * 100000)|wordwrap(1, wrapstring='x' * 1000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the wordwrap filter would give a value of 200201000 characters or items; the limit is 20000000",
+    ),
+    (
+        "expandtabs-method",
+        "{{ ('\\t' * 100000).expandtabs(1000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: expandtabs() would give a value of 100100000 characters or items; the limit is 20000000",
+    ),
+    (
+        "translate-method",
+        "{{ ('a' * 100000).translate({97: 'x' * 1000}) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: translate() would give a value of 100000000 characters or items; the limit is 20000000",
+    ),
+    (
+        "join-method",
+        "{{ ('x' * 1000).join(['a'] * 100000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: join() would give a value of 20000981 characters or items; the limit is 20000000",
+    ),
+    (
+        "join-filter",
+        "{{ (['a'] * 100000)|join('x' * 1000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the join filter would give a value of 20000981 characters or items; the limit is 20000000",
+    ),
+    (
+        "star-width",
+        "{{ '%*d' % (999999999, 1) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: a * width in a format: 999999999 is over the limit of 100000",
+    ),
+    (
+        "percent-with-a-dict",
+        "{{ '%(a)d' % {'a': 2 ** 4000} }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: format: the number has more than 1000 digits, more than any report needs",
+    ),
+    (
+        "format-map-width",
+        "{% set f = '{a:>{w}' ~ '}' %}{{ f.format_map({'a': 1, 'w': 999999999}) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the format '>999999999': 999999999 is over the limit of 100000",
+    ),
+    (
+        "big-integer-product",
+        "{{ 2 ** 49000 * 2 ** 49000 * 2 ** 49000 }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the product has more than 100000 bits",
+    ),
+    (
+        "unmeasurable-range",
+        "{% for x in range(10**30) %}{% endfor %}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: range(1000000000000000000000000000000) would have 1000000000000000000000000000000 numbers; the limit is 100000",
+    ),
+    (
+        "list-times",
+        "{{ [1] * 1000000 }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: '*' would make a value of 1000000 characters or items; the limit is 100000",
+    ),
+    (
+        "to-bytes",
+        "{{ (1).to_bytes(999999999, 'big') }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: to_bytes() would give a value of 999999999 characters or items; the limit is 20000000",
+    ),
+    (
+        "number-digits",
+        "{{ (2 ** 4000)|number }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the number filter: the number has more than 1000 digits, more than any report needs",
+    ),
+    (
+        "format-digits",
+        "{{ '{}'.format(2 ** 4000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: format: the number has more than 1000 digits, more than any report needs",
+    ),
+    (
+        "batch-size",
+        "{{ [1]|batch(999999999) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the batch filter: 999999999 is over the limit of 100000",
+    ),
+    (
+        "text-to-items",
+        "{{ ('ก' * 2000000)|list|length }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the list filter would make 2000000 items; the limit is 1000000",
+    ),
+    (
+        "split-to-items",
+        "{{ ('ก ' * 2000000).split()|length }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: split() would make 2000001 items; the limit is 1000000",
+    ),
+    (
+        "plus-text",
+        "{{ ('x' * 15000000) + ('x' * 15000000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: '+' would make a value of 30000000 characters or items; the limit is 20000000",
+    ),
+    (
+        "plus-lists",
+        "{% set l = range(100000)|list %}{{ (l + l + l + l + l + l + l + l + l + l + l)|length }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: '+' would make a value of 1100000 characters or items; the limit is 1000000",
+    ),
 ]
 
 
@@ -273,3 +423,40 @@ def test_the_environment_reads_no_other_file():
         SecurityError, match="a template cannot include, import or extend other files"
     ):
         make_environment().from_string("{% include '/etc/passwd' %}").render()
+
+
+MEMORY_HOGS = {
+    "map-over-copies": "{% set big = 'x' * 19000000 %}{% set l = [big] * 100000 %}"
+    "{{ l|map('reverse')|list|length }}",
+    "kept-concatenations": "{% set ns = namespace(l=[]) %}{% set big = 'x' * 10000000 %}"
+    "{% for i in range(1000) %}{% set ns.l = ns.l + [big ~ i] %}{% endfor %}",
+}
+_ONE_GIB = 1024**3
+
+
+def _address_space_limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (_ONE_GIB + _ONE_GIB // 2,) * 2)
+
+
+@pytest.mark.parametrize("tag", MEMORY_HOGS.values(), ids=MEMORY_HOGS.keys())
+def test_memory_limit_stops_a_template_within_every_step_limit(tmp_path, tag):
+    """Run where the process may not pass 1.5 GiB: without the limit these templates
+    die of MemoryError (or take the machine's memory); with it, the clean error."""
+    path = make_template(tmp_path / "t.docx", [tag])
+    script = (
+        "import sys\nfrom docgen.engine.template import Template\n"
+        "from docgen.errors import TemplateLimitError\n"
+        "try:\n    Template(sys.argv[1]).render({})\n"
+        "except TemplateLimitError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_address_space_limit,
+    )
+    assert done.stdout.splitlines()[0] == (
+        f"{path}, body paragraph 1: limit exceeded: the template created more than 512 MB "
+        "of values for one document, the memory limit"
+    ), done.stderr[-2000:]
