@@ -70,30 +70,43 @@ class RenderedReport:
 
 
 @lru_cache(maxsize=16)
-def _cached_template(path: str, mtime_ns: int, digits: str, limits: Limits) -> Template:
-    return Template(path, digits=digits, limits=limits)
+def _cached_template(
+    path: str, mtime_ns: int, digits: str, limits: Limits, allow_external: bool
+) -> Template:
+    return Template(path, digits=digits, limits=limits, allow_external=allow_external)
 
 
 def load_template(
-    path: str | Path | None = None, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
+    path: str | Path | None = None,
+    digits: str = "arabic",
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    allow_external: bool = False,
 ) -> Template:
     """A compiled template, reused while the file is unchanged (compile once, render many).
 
     `limits` bound the package and every render of the template (`docgen.limits`).
+    A template that links outside itself (images, a remote template) or imports
+    another document (altChunk) is refused unless `allow_external`.
     """
     path = Path(path) if path is not None else DEFAULT_TEMPLATE
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         mtime = -1  # Template() reports the missing file with its name
-    return _cached_template(str(path), mtime, digits, limits)
+    return _cached_template(str(path), mtime, digits, limits, allow_external)
 
 
 def load_summary_template(
-    path: str | Path | None = None, digits: str = "arabic", limits: Limits = DEFAULT_LIMITS
+    path: str | Path | None = None,
+    digits: str = "arabic",
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    allow_external: bool = False,
 ) -> Template:
     """The compiled summary template (`docgen/templates/kpi_summary.docx` unless `path` is given)."""
-    return load_template(path if path is not None else SUMMARY_TEMPLATE, digits, limits)
+    path = path if path is not None else SUMMARY_TEMPLATE
+    return load_template(path, digits, limits, allow_external=allow_external)
 
 
 def load_report(
@@ -184,6 +197,7 @@ def render_report(
     pdf: bool = False,
     font_dir: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    allow_external: bool = False,
 ) -> RenderedReport:
     """Render every indicator of a data file into `out_dir`, and the summary if asked.
 
@@ -196,14 +210,18 @@ def render_report(
     source = data if isinstance(data, str | Path) else None
     report = load_report(data, limits)
     compiled = (
-        template if isinstance(template, Template) else load_template(template, digits, limits)
+        template
+        if isinstance(template, Template)
+        else load_template(template, digits, limits, allow_external=allow_external)
     )
     compiled_summary = None
     if summary:
         compiled_summary = (
             summary_template
             if isinstance(summary_template, Template)
-            else load_summary_template(summary_template, digits, limits)
+            else load_summary_template(
+                summary_template, digits, limits, allow_external=allow_external
+            )
         )
     try:
         names = output_names(report, summary=summary)

@@ -77,6 +77,12 @@ _TEMPLATE = click.option(
     default=None,
     help="A .docx template to use instead of the official form.",
 )
+_ALLOW_EXTERNAL = click.option(
+    "--allow-external",
+    is_flag=True,
+    help="Accept a template that links images or a template outside itself, or imports "
+    "another document (altChunk); refused by default, since Word fetches them on opening.",
+)
 _FONT_DIR = click.option(
     "--font-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -135,6 +141,7 @@ def main() -> None:
 @_FONT_DIR
 @click.option("-v", "--verbose", is_flag=True, help="Say which font each PDF used.")
 @limit_options
+@_ALLOW_EXTERNAL
 def render(
     data_file: Path,
     out_dir: Path,
@@ -146,6 +153,7 @@ def render(
     font_dir: Path | None,
     verbose: bool,
     limits: Limits,
+    allow_external: bool,
 ) -> None:
     """Render every indicator of DATA_FILE to a .docx named after fiscal year,
     round and code (e.g. 2550-r12-3.2.docx); with --summary, also the report
@@ -165,6 +173,7 @@ def render(
             pdf=pdf,
             font_dir=font_dir,
             limits=limits,
+            allow_external=allow_external,
         )
     except DocgenError as exc:
         _fail(exc)
@@ -235,6 +244,7 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
 @_FONT_DIR
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but an error that stops the run.")
 @limit_options
+@_ALLOW_EXTERNAL
 def batch(
     inputs: tuple[str, ...],
     out_dir: Path,
@@ -247,6 +257,7 @@ def batch(
     font_dir: Path | None,
     quiet: bool,
     limits: Limits,
+    allow_external: bool,
 ) -> None:
     """Render many reports at once: data files, folders of them (searched with
     their subfolders, which the output keeps), or JSON lines on standard input
@@ -278,7 +289,7 @@ def batch(
         if STDIN in inputs:
             lines = read_json_lines(sys.stdin, first_index=len(found))
             records, total = itertools.chain(found, lines), None
-        compiled = api.load_template(template, digits, limits)
+        compiled = api.load_template(template, digits, limits, allow_external=allow_external)
         with stop_on_signals(stop) as received:
             result = run_batch(
                 records,
@@ -393,19 +404,25 @@ def serve(
     help="json: one object with every problem, for editors and CI.",
 )
 @_DIGITS
-def check(template: Path, data_file: Path | None, fmt: str, digits: str) -> None:
+@_ALLOW_EXTERNAL
+def check(
+    template: Path, data_file: Path | None, fmt: str, digits: str, allow_external: bool
+) -> None:
     """Find every problem of TEMPLATE in one run: tag syntax, unclosed
     {% for %}/{% if %}, {%tr %} outside a table row, tags Word split beyond
     repair, unknown variables, fields and filters.
 
     Each problem names its place as Word shows it ("body paragraph 14",
     "table 3, row 2, column 4"), the text around the tag, and what to do.
+    Also reported: what the document would fetch from outside when opened
+    (linked images, a remote template) and altChunk imports, unless
+    --allow-external; macros; DTDs; a damaged or bomb-like zip.
     Exit code 0: no problems; 1: problems found (or the data file is invalid).
     """
     from docgen.report.check import check_template
 
     try:
-        result = check_template(template, data_file, digits=digits)
+        result = check_template(template, data_file, digits=digits, allow_external=allow_external)
     except DataError as exc:
         if fmt == "json":
             report = {"template": str(template), "ok": False, "data_problems": exc.as_dicts()}

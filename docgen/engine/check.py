@@ -352,7 +352,9 @@ def check_names(env: jinja2.Environment, analysis: Analysis, roots: Scope) -> li
 # --------------------------------------------------------------------------- the check
 
 
-def check_static(path: str | Path, contexts: Contexts, env: jinja2.Environment) -> CheckResult:
+def check_static(
+    path: str | Path, contexts: Contexts, env: jinja2.Environment, allow_external: bool = False
+) -> CheckResult:
     """The problems found without data, and the kind of context the template is written for."""
     path = Path(path)
     default = next(iter(contexts))
@@ -362,15 +364,15 @@ def check_static(path: str | Path, contexts: Contexts, env: jinja2.Environment) 
         problem = TemplateProblem(f"cannot read the template: {exc.strerror}", kind="file")
         return CheckResult(path, [problem], kind=default)
     try:
-        entries = read_package(path, source)
+        entries = read_package(path, source, allow_external=allow_external)
         parts: list[PreparedPart] = [
             prepare_part(info.filename, data, path)
             for info, data in entries
             if is_template_part(info.filename, data)
         ]
     except TemplateError as exc:
-        problem = TemplateProblem(exc.message, exc.location, exc.hint, kind="file")
-        return CheckResult(path, [problem], kind=default)
+        problems = [dataclasses.replace(problem, kind="file") for problem in exc.problems]
+        return CheckResult(path, problems, kind=default)
     analyses = [analyse(env, part.tags(), part.source) for part in parts]
     kind = template_kind(env, analyses, contexts)
     problems: list[TemplateProblem] = []

@@ -22,7 +22,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.errors import OutputError, TemplateError
+from docgen.engine import zipsafe
+from docgen.errors import OutputError, TemplateError, TemplateProblem
 from docgen.limits import DEFAULT_LIMITS, Limits
 
 try:  # ISA-L's deflate: on rendered bodies six times faster than zlib's fastest level
@@ -39,7 +40,6 @@ DateTime = tuple[int, int, int, int, int, int]
 
 #: The part that holds the document's body.
 DOCUMENT_PART = "word/document.xml"
-MACRO_CONTENT = "application/vnd.ms-word.document.macroEnabled"
 _TEMPLATE_PARTS = re.compile(
     r"word/(header\d*|footer\d*|footnotes|endnotes)\.xml$|docProps/(core|custom)\.xml$"
 )
@@ -148,13 +148,16 @@ def is_template_part(name: str, data: bytes) -> bool:
 
 
 def read_package(
-    path: str | Path, source: bytes, limits: Limits = DEFAULT_LIMITS
+    path: str | Path,
+    source: bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    allow_external: bool = False,
 ) -> list[tuple[zipfile.ZipInfo, bytes]]:
     """The parts of a .docx, refusing what is not a plain Word document.
 
-    Zip bombs are refused by the sizes the package declares: zipfile stops at
-    each member's declared size (and then fails its CRC), so those sizes bound
-    what reading the package can unpack.
+    Zip bombs are refused as they inflate (`docgen.engine.zipsafe`); so are DTDs,
+    macros, and (unless `allow_external`) links a document would follow when opened.
     """
 
     def fail(message: str, hint: str | None = None) -> TemplateError:
@@ -188,15 +191,31 @@ def read_package(
                 "save the template from Word or LibreOffice as .docx",
             )
         try:
-            content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            if MACRO_CONTENT in content_types or any("vbaproject" in n.lower() for n in names):
-                raise fail(
-                    "the template is macro-enabled (.docm); docgen does not run or keep macros",
-                    "save it as a plain Word document (.docx)",
-                )
-            return [(info, archive.read(info)) for info in infos]
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            parts = zipsafe.unpack(source, infos, limits)
+        except zipsafe.PackageDamage as exc:
             raise fail(
-                f"the .docx is damaged ({exc})",
+                f"the .docx is damaged ({exc.message})",
                 "open it in Word or LibreOffice and save it again as .docx",
             ) from None
+    problems = [TemplateProblem(message, kind="file") for message in zipsafe.xml_problems(parts)]
+    macro = zipsafe.macro_reason(parts)
+    if macro:
+        problems.append(
+            TemplateProblem(
+                f"the template is macro-enabled (.docm): {macro}; docgen does not run or keep macros",
+                hint="save it as a plain Word document (.docx)",
+                kind="file",
+            )
+        )
+    if not allow_external:
+        problems += [
+            TemplateProblem(
+                link.describe(),
+                hint="remove it in Word, or pass --allow-external if you trust it",
+                kind="file",
+            )
+            for link in zipsafe.external_links(parts)
+        ]
+    if problems:
+        raise TemplateError.of(problems, path)
+    return parts

@@ -51,10 +51,12 @@ class Template:
         digits: str = "arabic",
         limits: Limits = DEFAULT_LIMITS,
         source: bytes | None = None,
+        allow_external: bool = False,
     ) -> None:
         self.path = Path(path)
         self.digits = digits
         self.limits = limits
+        self.allow_external = allow_external
         self._source = self._read(self.path) if source is None else source
         self._package: list[tuple[str, package.PackedEntry]] = []
         self._dates: dict[str, package.DateTime] = {}
@@ -85,7 +87,10 @@ class Template:
     # compiles again, from the very bytes this template was made from (so a
     # template edited during a batch cannot mix two versions in one batch).
     def __reduce__(self):
-        return (_rebuild, (str(self.path), self.digits, self._source, self.limits))
+        return (
+            _rebuild,
+            (str(self.path), self.digits, self._source, self.limits, self.allow_external),
+        )
 
     def _read(self, path: Path) -> bytes:
         limit = self.limits.template_bytes
@@ -102,7 +107,10 @@ class Template:
 
     def _load(self) -> None:
         problems: list[TemplateProblem] = []
-        for info, data in read_package(self.path, self._source, self.limits):
+        parts = read_package(
+            self.path, self._source, self.limits, allow_external=self.allow_external
+        )
+        for info, data in parts:
             self._package.append((info.filename, self._take_over(info, data)))
             self._dates[info.filename] = info.date_time
             if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
@@ -256,5 +264,13 @@ class Template:
         return list(self._parts)
 
 
-def _rebuild(path: str, digits: str, source: bytes, limits: Limits = DEFAULT_LIMITS) -> Template:
-    return Template(path, digits=digits, limits=limits, source=source)
+def _rebuild(
+    path: str,
+    digits: str,
+    source: bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_external: bool = False,
+) -> Template:
+    return Template(
+        path, digits=digits, limits=limits, source=source, allow_external=allow_external
+    )

@@ -54,15 +54,16 @@ def check_template(
     data: str | Path | Report | dict[str, Any] | None = None,
     *,
     digits: str = "arabic",
+    allow_external: bool = False,
 ) -> CheckResult:
     """Every problem of a template; with `data` (a data file or report), render it too.
 
     A template that names ``summary`` (and not ``indicator``) is checked as a report
     summary, like ``docgen/templates/kpi_summary.docx``; any other as an indicator's document.
     """
-    result = check_static(path, CONTEXTS, make_environment(digits))
+    result = check_static(path, CONTEXTS, make_environment(digits), allow_external)
     if data is not None and not result.problems:
         contexts = _contexts(_report(data), result.kind)
-        template = Template(path, digits=digits)
+        template = Template(path, digits=digits, allow_external=allow_external)
         result.problems, result.rendered = render_problems(template, contexts)
     return result

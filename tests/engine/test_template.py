@@ -8,6 +8,7 @@ import io
 import pickle
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -163,19 +164,86 @@ def _macro_enabled(base, path):
     )
 
 
-def _understated(base, path):
-    """A member whose headers claim 10 bytes but which inflates to a megabyte."""
-    _rewrite(base, path, add={"word/media/big.bin": b"\0" * 1_000_000})
+def _patch_headers(path, name: bytes, changes: dict[str, int]) -> None:
+    """Overwrite fields (crc, size) of `name`'s local and central headers."""
+    offsets = {"crc": (14, 16), "size": (22, 24)}  # (local, central) field offsets
     data = bytearray(path.read_bytes())
-    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+    for signature, which in ((b"PK\x03\x04", 0), (b"PK\x01\x02", 1)):
         start = data.rfind(signature)
         while start != -1:
-            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
-            if data[name_at : name_at + 18] == b"word/media/big.bin":
-                data[start + offset : start + offset + 4] = (10).to_bytes(4, "little")
+            name_at = start + (30 if which == 0 else 46)
+            if data[name_at : name_at + len(name)] == name:
+                for field, value in changes.items():
+                    at = start + offsets[field][which]
+                    data[at : at + 4] = value.to_bytes(4, "little")
             start = data.rfind(signature, 0, start)
     path.write_bytes(bytes(data))
+
+
+def _understated(base, path, crc_of_first=False):
+    """A member whose headers claim 10 bytes but which inflates to a megabyte; with
+    `crc_of_first`, the checksum is that of the 10 bytes (zipfile then reads it happily)."""
+    content = b"<w:t>" + b"\0" * 1_000_000
+    _rewrite(base, path, add={"word/media/big.bin": content})
+    changes = {"size": 10} | ({"crc": zlib.crc32(content[:10])} if crc_of_first else {})
+    _patch_headers(path, b"word/media/big.bin", changes)
     return path
+
+
+def _wrong_crc(base, path):
+    _rewrite(base, path, add={"word/media/big.bin": b"payload"})
+    _patch_headers(path, b"word/media/big.bin", {"crc": zlib.crc32(b"other")})
+    return path
+
+
+def _macro_in_capitals(base, path):
+    with zipfile.ZipFile(base) as old:
+        types = old.read("[Content_Types].xml").replace(
+            b"<Default ",
+            b'<Default Extension="bin" ContentType="APPLICATION/VND.MS-OFFICE.VBAPROJECT"/><Default ',
+            1,
+        )
+    return _rewrite(base, path, {"[Content_Types].xml": types}, {"word/x.bin": b"\0"})
+
+
+VBA_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "_VBA_PROJECT".encode("utf-16-le")
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+IMAGE = RELS + "image"
+ATTACHED = RELS + "attachedTemplate"
+ALT_CHUNK = RELS + "aFChunk"
+
+
+def _macro_by_relationship(base, path):
+    rel = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+    return _with_relationship(rel, "media/logo.bin")(base, path, {"word/media/logo.bin": b"\0"})
+
+
+def _with_relationship(kind: str, target: str, external: bool = False, lower: bool = False):
+    def build(base, path, add=None):
+        with zipfile.ZipFile(base) as old:
+            rels = old.read("word/_rels/document.xml.rels")
+        mode = (' TargetMode="external"' if lower else ' TargetMode="External"') if external else ""
+        relation = f'<Relationship Id="rIdX" Type="{kind}" Target="{target}"{mode}/>'
+        rels = rels.replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+        return _rewrite(base, path, {"word/_rels/document.xml.rels": rels}, add)
+
+    return build
+
+
+def _with_entity(part: str):
+    """`part` with an internal DTD that declares an entity (used in the body)."""
+
+    def build(base, path):
+        with zipfile.ZipFile(base) as old:
+            data = old.read(part)
+        head, sep, rest = data.partition(b"?>")
+        root = rest.split(b" ", 1)[0].lstrip(b"\r\n<")
+        data = head + sep + b"<!DOCTYPE " + root + b' [<!ENTITY e "&lt;w:p&gt;">]>' + rest
+        if part == "word/document.xml":
+            data = data.replace(b"{{ x }}", b"&e;{{ x }}")
+        return _rewrite(base, path, {part: data})
+
+    return build
 
 
 def _not_a_zip(base, path):
@@ -199,7 +267,83 @@ BAD_PACKAGES = [
         "macro-enabled",
         _macro_enabled,
         DEFAULT_LIMITS,
-        "the template is macro-enabled (.docm); docgen does not run or keep macros",
+        "the template is macro-enabled (.docm): its content type "
+        "application/vnd.openxmlformats-officedocument.ms-word.document.macroEnabled.main+xml "
+        "is for macros; docgen does not run or keep macros",
+    ),
+    (
+        "macro-content-type-in-capitals",
+        _macro_in_capitals,
+        DEFAULT_LIMITS,
+        "the template is macro-enabled (.docm): its content type "
+        "APPLICATION/VND.MS-OFFICE.VBAPROJECT is for macros; docgen does not run or keep macros",
+    ),
+    (
+        "macro-by-relationship",
+        _macro_by_relationship,
+        DEFAULT_LIMITS,
+        "the template is macro-enabled (.docm): word/_rels/document.xml.rels links a macro "
+        "project (media/logo.bin); docgen does not run or keep macros",
+    ),
+    (
+        "macro-by-bytes",
+        lambda base, p: _rewrite(base, p, add={"word/media/logo.png": VBA_BYTES}),
+        DEFAULT_LIMITS,
+        "the template is macro-enabled (.docm): word/media/logo.png is a macro project (VBA); "
+        "docgen does not run or keep macros",
+    ),
+    (
+        "entity-in-the-body",
+        _with_entity("word/document.xml"),
+        DEFAULT_LIMITS,
+        "word/document.xml declares a DTD or entities (<!DOCTYPE ...>); Word never writes one, "
+        "and docgen does not expand them",
+    ),
+    (
+        "entity-in-styles",
+        _with_entity("word/styles.xml"),
+        DEFAULT_LIMITS,
+        "word/styles.xml declares a DTD or entities (<!DOCTYPE ...>); Word never writes one, "
+        "and docgen does not expand them",
+    ),
+    (
+        "external-image",
+        _with_relationship(IMAGE, "http://203.0.113.9/track.png", external=True),
+        DEFAULT_LIMITS,
+        "word/_rels/document.xml.rels links image 'http://203.0.113.9/track.png' outside "
+        "the document",
+    ),
+    (
+        "remote-template",
+        _with_relationship(ATTACHED, "https://203.0.113.9/t.dotm", external=True, lower=True),
+        DEFAULT_LIMITS,
+        "word/_rels/document.xml.rels links attachedTemplate 'https://203.0.113.9/t.dotm' "
+        "outside the document",
+    ),
+    (
+        "alt-chunk",
+        _with_relationship(ALT_CHUNK, "chunk.html"),
+        DEFAULT_LIMITS,
+        "word/_rels/document.xml.rels imports another document into this one (altChunk chunk.html)",
+    ),
+    (
+        "same-name-twice",
+        lambda base, p: _rewrite(base, p, add={"WORD/document.xml": b"<x/>"}),
+        DEFAULT_LIMITS,
+        "the .docx is damaged (WORD/document.xml is in the package twice)",
+    ),
+    (
+        "crafted-crc",
+        lambda base, p: _understated(base, p, crc_of_first=True),
+        DEFAULT_LIMITS,
+        "the .docx is damaged (word/media/big.bin does not hold the 10 bytes it declares: "
+        "a zip bomb, or a damaged file)",
+    ),
+    (
+        "wrong-crc",
+        _wrong_crc,
+        DEFAULT_LIMITS,
+        "the .docx is damaged (word/media/big.bin: its checksum does not match its content)",
     ),
     (
         "zip-bomb",
@@ -211,7 +355,8 @@ BAD_PACKAGES = [
         "understated-size",
         _understated,
         DEFAULT_LIMITS,
-        "the .docx is damaged (Bad CRC-32 for file 'word/media/big.bin')",
+        "the .docx is damaged (word/media/big.bin does not hold the 10 bytes it declares: "
+        "a zip bomb, or a damaged file)",
     ),
     (
         "too-many-files",

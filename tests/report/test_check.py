@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 import docx
 import pytest
@@ -483,3 +484,43 @@ def test_sound_jinja_checks_clean_and_renders(tmp_path, tag, shown):
 def test_python_api_checks_the_official_form_by_default():
     result = api.check_template(data=SEED_DATA)
     assert (result.ok, result.rendered, result.template) == (True, 1, DEFAULT_TEMPLATE)
+
+
+def _with_external_image(path):
+    """`path` rewritten with a linked (not embedded) image: Word fetches it on opening."""
+    relation = (
+        '<Relationship Id="rIdX" Target="http://203.0.113.9/t.png" TargetMode="External" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>'
+    )
+    with zipfile.ZipFile(path) as old:
+        entries = {info.filename: old.read(info) for info in old.infolist()}
+    rels = "word/_rels/document.xml.rels"
+    entries[rels] = entries[rels].replace(
+        b"</Relationships>", relation.encode() + b"</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in entries.items():
+            new.writestr(name, data)
+    return path
+
+
+def test_check_reports_external_links_unless_allowed(tmp_path):
+    template = _with_external_image(make_template(tmp_path / "t.docx", ["{{ indicator.name }}"]))
+    refused = CliRunner().invoke(main, ["check", str(template)])
+    assert refused.exit_code == 1
+    assert refused.output.splitlines()[0] == (
+        f"{template}: word/_rels/document.xml.rels links image 'http://203.0.113.9/t.png' "
+        "outside the document"
+    )
+    assert "fix: remove it in Word, or pass --allow-external if you trust it" in refused.output
+    allowed = CliRunner().invoke(main, ["check", str(template), "--allow-external"])
+    assert allowed.exit_code == 0, allowed.output
+    out = tmp_path / "out"
+    args = ["render", str(SEED_DATA), "-o", str(out), "--template", str(template)]
+    assert CliRunner().invoke(main, args).exit_code == 4
+    rendered = CliRunner().invoke(main, [*args, "--allow-external"])
+    assert rendered.exit_code == 0, rendered.output
+    assert (
+        docx.Document(str(next(out.iterdir()))).paragraphs[0].text
+        == api.load_report(SEED_DATA).all_indicators[0].name
+    )
