@@ -446,10 +446,27 @@ def _same_origin_posts() -> None:
     if request.method != "POST":
         return
     origin = request.headers.get("Origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if origin == "null":  # a sandboxed frame, a file: page: only the browser can vouch
+        if fetch_site not in ("same-origin", "none"):
+            abort(403, "คำขอนี้มาจากเว็บไซต์อื่น จึงไม่ได้ดำเนินการ")
+    elif origin and urlsplit(origin).netloc != request.host:
         abort(403, "คำขอนี้มาจากเว็บไซต์อื่น จึงไม่ได้ดำเนินการ")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+    if fetch_site == "cross-site":
         abort(403, "คำขอนี้มาจากเว็บไซต์อื่น จึงไม่ได้ดำเนินการ")
+    _bounded_form()
+
+
+def _bounded_form() -> None:
+    """The field limits for urlencoded posts too (Werkzeug applies them to multipart)."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return
+    fields = request.form.items(multi=True)
+    limit = current_app.config["MAX_FORM_MEMORY_SIZE"]
+    for count, (key, value) in enumerate(fields, 1):
+        too_long = len(key) + len(value.encode("utf-8", "surrogateescape")) > limit
+        if too_long or count > current_app.config["MAX_FORM_PARTS"]:
+            abort(413)
 
 
 _HTTP_TITLES = {

@@ -4,7 +4,9 @@ Every name a browser sends goes through `Workspace.path`, which refuses anything
 but a plain file name of a data file directly inside the folder, so nothing is
 read or written elsewhere. A save states the content hash of the file the form
 was loaded from; when the file on disk no longer has it (another clerk, a
-script), the save is refused and the file is left as it is.
+script), the save is refused and the file is left as it is. The check and the
+write happen under a lock file beside the report (``.NAME.lock``), so two
+``docgen serve`` on one folder cannot both pass the check and lose an edit.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from docgen.errors import ConflictError, DataError, Problem, WorkspaceError
 from docgen.output import TEMP_PREFIX, atomic_write_bytes
 from docgen.report.data import MAX_FILE_BYTES
@@ -23,6 +27,8 @@ from docgen.report.writing import leading_comments, serialize
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 __all__ = ["Snapshot", "Workspace", "digest_of", "leading_comments", "serialize"]
 MAX_NAME_LENGTH = 200
+#: How long a save waits for another process's save of the same file.
+LOCK_SECONDS = 10
 _FORBIDDEN_IN_NAME = re.compile(r"[/\\:\x00-\x1f\x7f]")
 
 
@@ -136,9 +142,16 @@ class Workspace:
         """Write `text` atomically, only if the file is still the version the form loaded."""
         path = self.path(name)
         payload = text.encode("utf-8")
-        with self._lock:
-            self.ensure_unchanged(name, base_digest)
-            atomic_write_bytes(path, payload)
+        lock = FileLock(path.with_name(f".{path.name}.lock"), timeout=LOCK_SECONDS)
+        try:
+            with self._lock, lock:
+                self.ensure_unchanged(name, base_digest)
+                atomic_write_bytes(path, payload)
+        except Timeout:
+            raise ConflictError(
+                f"ไม่ได้บันทึก: ไฟล์ “{name}” กำลังถูกบันทึกโดยผู้ใช้อื่นนานเกินไป "
+                "ข้อมูลที่คุณกรอกยังอยู่ในหน้านี้ ลองกดบันทึกอีกครั้ง"
+            ) from None
         return Snapshot(name, text, digest_of(payload))
 
 

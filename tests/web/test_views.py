@@ -485,3 +485,48 @@ def test_download_pdf_is_the_edited_report_converted_by_libreoffice(workspace, t
     path = tmp_path / "download.pdf"
     path.write_bytes(response.data)
     assert pdf_comparable("ตัวชี้วัดทดลองพีดีเอฟ") in pdf_comparable(pdf_text(path))
+
+
+def _urlencoded(fields) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(list(fields.items(multi=True)))
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda f: f.setlist("indicator.name", ["ก" * 1_100_000]) or f,  # 3.3 MB in one field
+        lambda f: [f.add(f"junk{i}", "x") for i in range(3000)] and f,  # 3,000 fields
+    ],
+    ids=["one-field-too-long", "too-many-fields"],
+)
+def test_urlencoded_posts_have_the_same_limits_as_multipart(client, workspace, spoil):
+    """Werkzeug applies the field limits to multipart posts only; the form applies them
+    to urlencoded posts (what browsers send) too."""
+    before = (workspace / SEED_NAME).read_bytes()
+    _, fields = open_form(client, SEED_URL)
+    response = client.post(
+        SEED_URL, data=_urlencoded(spoil(fields)), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    assert "ยาวเกินที่รับได้" in response.get_data(as_text=True)
+    assert (workspace / SEED_NAME).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Origin": "null"}, 403),  # a sandboxed frame or a file: page elsewhere
+        ({"Origin": "null", "Sec-Fetch-Site": "cross-site"}, 403),
+        ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, 303),  # the browser vouches
+        ({}, 303),  # no Origin at all: an old browser or a script on this machine
+    ],
+    ids=["null-origin", "null-origin-cross-site", "null-origin-same-origin", "no-origin"],
+)
+def test_a_null_origin_needs_the_browser_to_say_same_origin(client, workspace, headers, status):
+    _, fields = open_form(client, SEED_URL)
+    fields["indicator.name"] = "ชื่อใหม่"
+    response = client.post(SEED_URL, data=fields, headers=headers)
+    assert response.status_code == status
+    assert ("ชื่อใหม่" in (workspace / SEED_NAME).read_text()) == (status == 303)

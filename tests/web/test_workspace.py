@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import time
 from decimal import Decimal
 
 import pytest
@@ -119,3 +122,47 @@ def test_the_comments_a_yaml_file_starts_with_are_kept():
     previous = "# indicator 3.2\n# from last round\nschema_version: 1\n"
     text = serialize({"schema_version": 1}, "r.yaml", previous)
     assert text == "# indicator 3.2\n# from last round\nschema_version: 1\n"
+
+
+_RACER = """
+import sys, time
+from docgen.errors import ConflictError
+from docgen.web.workspace import Workspace
+
+root, name, text, digest, start = sys.argv[1:]
+check = Workspace.ensure_unchanged
+
+def slow_check(self, *args):  # widen the window between the check and the write
+    check(self, *args)
+    time.sleep(0.3)
+
+Workspace.ensure_unchanged = slow_check
+while time.time() < float(start):
+    time.sleep(0.001)
+try:
+    Workspace(root).save(name, text, digest)
+    print("saved")
+except ConflictError:
+    print("conflict")
+"""
+
+
+def test_saves_from_several_processes_never_lose_an_edit(tmp_path):
+    """Four processes save over the same version at the same moment (as four ``docgen
+    serve`` on one folder would): one wins, the others are told of the conflict."""
+    (tmp_path / "r.yaml").write_text("a: 1\n")
+    digest = Workspace(tmp_path).read("r.yaml").digest
+    start = str(time.time() + 3)
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, str(tmp_path), "r.yaml", f"a: {i}\n", digest, start],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2, 6)
+    ]
+    outcomes = [racer.communicate(timeout=60)[0].strip() for racer in racers]
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "saved"]
+    winner = outcomes.index("saved") + 2
+    assert (tmp_path / "r.yaml").read_text() == f"a: {winner}\n"
+    assert Workspace(tmp_path).names() == ["r.yaml"]  # the lock file is not a report
