@@ -523,5 +523,9 @@ from docgen.sheet_cli import export_command, import_command  # noqa: E402
 main.add_command(import_command)
 main.add_command(export_command)
 
+from docgen.next_cli import next_command  # noqa: E402
+
+main.add_command(next_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
