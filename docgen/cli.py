@@ -242,6 +242,17 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
     help="Seconds LibreOffice may work on one document before it is stopped.",
 )
 @_FONT_DIR
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Also write one summary per organization, fiscal year and round (in the manifest "
+    "with its composite).",
+)
+@click.option(
+    "--summary-template",
+    type=_FILE,
+    help="A .docx template for the summaries instead of the default one (implies --summary).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but an error that stops the run.")
 @limit_options
 @_ALLOW_EXTERNAL
@@ -258,6 +269,8 @@ def batch(
     quiet: bool,
     limits: Limits,
     allow_external: bool,
+    summary: bool = False,
+    summary_template: Path | None = None,
 ) -> None:
     """Render many reports at once: data files, folders of them (searched with
     their subfolders, which the output keeps), or JSON lines on standard input
@@ -290,6 +303,11 @@ def batch(
             lines = read_json_lines(sys.stdin, first_index=len(found))
             records, total = itertools.chain(found, lines), None
         compiled = api.load_template(template, digits, limits, allow_external=allow_external)
+        summaries = None
+        if summary or summary_template is not None:
+            summaries = api.load_summary_template(
+                summary_template, digits, limits, allow_external=allow_external
+            )
         with stop_on_signals(stop) as received:
             result = run_batch(
                 records,
@@ -303,6 +321,7 @@ def batch(
                 total=total,
                 progress=make_progress(sys.stderr, quiet),
                 stop=stop,
+                summary_template=summaries,
             )
     except DocgenError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -322,6 +341,13 @@ def _batch_summary(result) -> None:
         click.echo(f"failed: {entry['error']['message']}", err=True)
     if result.failed > len(result.failures):
         click.echo(f"... and {result.failed - len(result.failures)} more failed", err=True)
+    for entry in result.summaries:
+        composite = entry["composite"] if entry["composite"] is not None else "-"
+        where = entry["outputs"].get("docx") or entry.get("error", {}).get("message", "")
+        click.echo(
+            f"summary {entry['organization'] or '-'} {entry['fiscal_year']} "
+            f"รอบ {entry['round']}: composite {composite}, {entry['indicators']} indicators: {where}"
+        )
     rate = result.documents / result.seconds if result.seconds else 0
     state = "interrupted: " if result.interrupted else ""
     click.echo(

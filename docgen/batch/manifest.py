@@ -72,6 +72,8 @@ class Manifest:
         self.counts = {WRITTEN: 0, SKIPPED: 0, FAILED: 0}
         self._failures: list[tuple[tuple[int, int], dict[str, Any]]] = []
         self.last_write = 0.0
+        #: `--summary`: one entry per (organization, fiscal year, round) summary written.
+        self.summaries: list[dict[str, Any]] | None = None
 
     @property
     def documents(self) -> int:
@@ -150,7 +152,11 @@ class Manifest:
         for entry in self._entries():
             yield separator + entry
             separator = b",\n  "
-        yield b"\n ]\n}\n" if separator != b"\n  " else b"]\n}\n"
+        yield b"\n ]" if separator != b"\n  " else b"]"
+        if self.summaries is not None:
+            items = ",\n  ".join(json.dumps(s, ensure_ascii=False) for s in self.summaries)
+            yield f',\n "summaries": [\n  {items}\n ]'.encode() if items else b',\n "summaries": []'
+        yield b"\n}\n"
 
     def write(self, status: str) -> None:
         """Replace the manifest file; `status` is running, complete or interrupted."""

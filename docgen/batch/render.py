@@ -120,7 +120,8 @@ def failure(record: Record, error: dict[str, Any]) -> Outcome:
     return Outcome(record.index, 0, record.input, record.line, None, FAILED, error=error)
 
 
-def _load(record: Record, limits: Limits):
+def load_record(record: Record, limits: Limits):
+    """The record's report, validated (a `DataError` names the file and field)."""
     if record.text is not None:
         return data_module.loads(record.text, "json", record.name, limits)
     return data_module.load(record.input, limits)
@@ -201,7 +202,9 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
         if standing is not None:
             return standing
     try:
-        report = _load(record, settings.template.limits)  # the limits travel with the template
+        report = load_record(
+            record, settings.template.limits
+        )  # the limits travel with the template
         names = output_names(report)
     except DataError as exc:
         return [failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]

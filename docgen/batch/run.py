@@ -32,6 +32,7 @@ from docgen.batch.pdf import convert_pdfs
 from docgen.batch.progress import NoProgress, Progress
 from docgen.batch.render import CONFLICT, FAILED, SKIPPED, WRITTEN, Outcome, Settings
 from docgen.batch.resume import FINGERPRINT_KEY, earlier_documents, fingerprint
+from docgen.batch.summaries import convert_summary_pdfs, write_summaries
 from docgen.batch.workers import in_background, run_here, run_in_workers
 from docgen.engine.template import Template
 from docgen.output import clean_stale_temp_files, temp_name
@@ -48,6 +49,7 @@ class BatchResult:
     interrupted: bool = False
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)  # manifest entries, the first few
+    summaries: list[dict[str, Any]] = field(default_factory=list)  # `summary_template` given
 
     @property
     def documents(self) -> int:
@@ -160,6 +162,7 @@ def run_batch(
     total: int | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    summary_template: Template | None = None,
 ) -> BatchResult:
     """Render every record into `out_dir` and keep ``out_dir/manifest.json``.
 
@@ -167,6 +170,8 @@ def run_batch(
     `stop_on_signals`) ends the batch cleanly: no new records are started,
     those under way are finished and recorded. Raises only when nothing can
     run (the output folder cannot be written, LibreOffice is missing for `pdf`).
+    With `summary_template`, one summary per (organization, fiscal year, round) is
+    written after the documents and listed in the manifest under ``summaries``.
     """
     started = time.monotonic()
     out_dir = Path(out_dir)
@@ -190,6 +195,9 @@ def run_batch(
     claims.mkdir()
     settings = Settings(template, out_dir, resume, pdf, earlier, claims)
     sink = _Collector(settings, manifest, progress)
+    kept: list[Record] = []
+    if summary_template is not None:  # the summaries read the records again
+        records = (kept.append(record) or record for record in records)
     try:
         _render_all(records, settings, sink, progress, stop, jobs, total)
     finally:
@@ -197,6 +205,10 @@ def run_batch(
     if sink.pdf_wanted and not stop.is_set():
         wanted = [sink.pdf_wanted[key] for key in sorted(sink.pdf_wanted)]
         convert_pdfs(wanted, settings, manifest, progress, stop, jobs, pdf_timeout, font_setup)
+    if summary_template is not None and not stop.is_set():
+        manifest.summaries = write_summaries(kept, summary_template, out_dir)
+        if pdf:
+            convert_summary_pdfs(manifest.summaries, out_dir, font_dir)
     # Every worker has ended: a temporary file still here is one a worker could not
     # remove (killed mid-write, or stopped between creating and registering it).
     _clean_temp_files(out_dir)
@@ -211,4 +223,5 @@ def run_batch(
         interrupted,
         time.monotonic() - started,
         manifest.failures(),
+        manifest.summaries or [],
     )
