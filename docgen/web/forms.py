@@ -410,8 +410,8 @@ def _other_label(path: str) -> str:
 class LiveScore:
     """What the score panel shows while the clerk types."""
 
-    level: int
-    score: Decimal
+    level: int | None  # None: not assessed in this round
+    score: Decimal | None
     weighted: Decimal | None  # None while the weight is not a valid number
     explanation: str
     result: str  # the ผลการดำเนินงาน column as the document prints it
@@ -432,7 +432,7 @@ def live_score(indicator: dict[str, Any]) -> LiveScore | None:
     fields are stood in for: a clerk sees the score before the names are typed.
     None while the scoring or the results are incomplete.
     """
-    parts = {key: indicator[key] for key in ("scoring", "result") if key in indicator}
+    parts = {key: indicator[key] for key in ("scoring", "result", "status") if key in indicator}
     weight = indicator.get("weight")
     for candidate in (weight, Decimal(100)):
         try:

@@ -41,9 +41,12 @@ from docgen.errors import (
 )
 from docgen.numbers import format_score
 from docgen.output import document_name
+from docgen.report.agreement import code_key
+from docgen.report.context import summary_context
 from docgen.report.data import parse_json, parse_yaml, validate
+from docgen.report.groups import group_reports
 from docgen.report.model import Report
-from docgen.thai import round_label
+from docgen.thai import ROUNDS, round_label
 from docgen.web.forms import Draft, IndicatorForm, LiveScore, Message, live_score, messages_for
 from docgen.web.workspace import Snapshot, Workspace, serialize
 
@@ -146,6 +149,14 @@ def _score_view(live: LiveScore | None) -> dict[str, str]:
     """The score panel's texts, printed as the document prints them."""
     if live is None:
         return {"level": "–", "score": "–", "weighted": "–", "explanation": "", "result": "–"}
+    if live.score is None:  # not assessed: the status, as the document prints it
+        return {
+            "level": "–",
+            "score": live.result,
+            "weighted": "–",
+            "explanation": live.explanation,
+            "result": live.result,
+        }
     return {
         "level": str(live.level),
         "score": format_score(live.score),
@@ -234,7 +245,7 @@ def _listing(name: str) -> list[Listed]:
         return [Listed(name, None, error="ไม่ใช่ไฟล์รายงานตามรูปแบบข้อมูล")]
     report = raw.get("report") if isinstance(raw.get("report"), dict) else {}
     period = ""
-    if report.get("round") in (6, 9, 12):
+    if report.get("round") in ROUNDS:
         period = f"ปีงบประมาณ {report.get('fiscal_year', '')} {round_label(report['round'])}"
     try:
         model = validate(raw, lines, name)
@@ -249,7 +260,7 @@ def _listing(name: str) -> list[Listed]:
         score = ""
         if model is not None:
             live = live_score(item)
-            score = format_score(live.score) if live else ""
+            score = _score_view(live)["score"] if live else ""
         rows.append(
             Listed(
                 name,
@@ -264,11 +275,107 @@ def _listing(name: str) -> list[Listed]:
     return rows
 
 
+@dataclass(frozen=True)
+class GroupListed:
+    """An office's round on the front page: its indicators, composite and summary."""
+
+    organization: str
+    fiscal_year: int
+    round: int
+    heading: str
+    rows: list[Listed]
+    composite: str
+    note: str
+    total_weight: str
+
+
+def _workspace_reports() -> tuple[dict[str, list[Listed]], list[tuple[str, Report]], list[Listed]]:
+    """Each file's rows, the valid files' reports, and the rows of files with problems."""
+    names = _workspace().names()
+    rows = {name: _listing(name) for name in names}
+    loaded, others = [], []
+    for name in names:
+        if any(row.error or row.problems for row in rows[name]):
+            others += rows[name]
+        else:
+            loaded.append((name, _load_valid(name)))
+    return rows, loaded, others
+
+
+def _groups() -> tuple[list[GroupListed], list[Listed]]:
+    """The valid files grouped by (organization, fiscal year, round), as `docgen batch
+    --summary` groups them, and the rows of the files that have problems."""
+    rows, loaded, others = _workspace_reports()
+    groups = []
+    for group in group_reports(loaded):
+        listed = [row for name in group.sources for row in rows[name]]
+        listed.sort(key=lambda row: code_key(row.code))
+        score = group.score()
+        heading = [group.organization, f"ปีงบประมาณ {group.fiscal_year}", round_label(group.round)]
+        groups.append(
+            GroupListed(
+                organization=group.organization,
+                fiscal_year=group.fiscal_year,
+                round=group.round,
+                heading=" ".join(part for part in heading if part),
+                rows=listed,
+                composite="–" if score.composite is None else format_score(score.composite, 4),
+                note=score.composite_note,
+                total_weight=format_score(score.total_weight),
+            )
+        )
+    return groups, others
+
+
+def _load_valid(name: str) -> Report:
+    raw, lines, _ = _parse(_workspace().read(name))
+    return validate(raw, lines, name)
+
+
 @bp.get("/")
 def index() -> str:
     workspace = _workspace()
-    rows = [row for name in workspace.names() for row in _listing(name)]
-    return render_template("index.html", rows=rows, workspace=workspace.root)
+    groups, others = _groups()
+    return render_template(
+        "index.html",
+        groups=groups,
+        rows=others,
+        workspace=workspace.root,
+        pdf=current_app.config["DOCGEN_PDF"],
+    )
+
+
+@bp.get("/summary")
+def summary() -> Any:
+    """The summary of one office's round in the workspace (.docx, or PDF with ?format=pdf)."""
+    try:
+        key = (
+            request.args.get("organization", ""),
+            int(request.args.get("fiscal_year", "")),
+            int(request.args.get("round", "")),
+        )
+    except ValueError:
+        abort(400, "ไม่ได้ระบุปีงบประมาณและรอบของสรุปผล")
+    _, loaded, _ = _workspace_reports()
+    found = [g for g in group_reports(loaded) if g.key == key]
+    if not found:
+        abort(404, "ไม่พบรายงานของหน่วยงาน ปีงบประมาณ และรอบนี้ในโฟลเดอร์งาน")
+    group = found[0]
+    template = api.load_summary_template(current_app.config.get("DOCGEN_SUMMARY_TEMPLATE"))
+    payload = template.render(summary_context(group.merged(), group.score()))
+    file_name = group.summary_name()
+    if request.args.get("format") != "pdf":
+        return send_file(
+            io.BytesIO(payload), mimetype=DOCX_TYPE, as_attachment=True, download_name=file_name
+        )
+    if not current_app.config["DOCGEN_PDF"]:
+        abort(503, "ดาวน์โหลด PDF ไม่ได้: เครื่องนี้ไม่ได้ติดตั้ง LibreOffice (ดาวน์โหลด .docx ได้)")
+    return send_file(
+        io.BytesIO(_to_pdf(file_name, payload)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=Path(file_name).with_suffix(".pdf").name,
+    )
 
 
 # --------------------------------------------------------------------------- one file

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
+import shutil
 
 import docx
 import pytest
 import yaml
-from helpers import SEED_DATA, document_text, pdf_comparable, pdf_text, require_tool, squash
+from helpers import (
+    FIXTURES,
+    SEED_DATA,
+    document_text,
+    pdf_comparable,
+    pdf_text,
+    require_tool,
+    squash,
+)
 from support import SEED_NAME, client, error_for, form_fields, open_form, score_row, workspace
 
 from docgen.errors import DataError
@@ -21,6 +31,7 @@ from docgen.web.messages import thai_message
 __all__ = ["client", "workspace"]  # fixtures
 
 SEED_URL = f"/edit/{SEED_NAME}"
+AGREEMENT = FIXTURES / "agreement-2567-r6.yaml"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -36,7 +47,8 @@ def test_list_shows_each_report_file_with_its_score(client, workspace):
     page = client.get("/").get_data(as_text=True)
     seed = load(SEED_DATA).indicator
     assert f'href="/edit/{SEED_NAME}">3.2 {seed.name}</a>' in page
-    assert "<td>ปีงบประมาณ 2550 รอบ 12 เดือน</td>\n      <td>5</td>" in page
+    assert "<h2>สำนักพัฒนาและส่งเสริมการบริหารราชการจังหวัด สป. ปีงบประมาณ 2550 รอบ 12 เดือน</h2>" in page
+    assert f"{seed.name}</a></td>\n      <td>5</td>" in page
     assert "notes.txt" not in page
     assert "broken.yaml" in page and "YAML syntax error" in page
 
@@ -530,3 +542,26 @@ def test_a_null_origin_needs_the_browser_to_say_same_origin(client, workspace, h
     response = client.post(SEED_URL, data=fields, headers=headers)
     assert response.status_code == status
     assert ("ชื่อใหม่" in (workspace / SEED_NAME).read_text()) == (status == 303)
+
+
+def test_front_page_groups_an_offices_round_with_the_composite_and_summary(client, workspace):
+    shutil.copy(AGREEMENT, workspace / "2567-r6-agreement.yaml")
+    page = client.get("/").get_data(as_text=True)
+    assert "<h2>สำนักงานจังหวัดตัวอย่าง ปีงบประมาณ 2567 รอบ 6 เดือน</h2>" in page
+    codes = re.findall(r'href="/edit/2567-r6-agreement.yaml\?i=\d+">([\d.]+) ', page)
+    assert codes == ["1.1", "1.2", "1.3", "1.10", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"]
+    assert "<td>ไม่ประเมินในรอบนี้</td>" in page and "<td>ยกเลิก</td>" in page
+    assert "<strong>3.5353</strong>" in page
+    assert "คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม 85" in page
+    link = re.search(r'href="(/summary\?[^"]*round=6)"', page).group(1).replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == DOCX
+    document = docx.Document(io.BytesIO(response.data))
+    assert "คะแนนรวม : 3.5353 (คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม 85)" in [
+        p.text for p in document.paragraphs
+    ]
+
+
+def test_a_summary_of_no_such_round_is_not_found(client):
+    response = client.get("/summary?organization=x&fiscal_year=2567&round=6")
+    assert response.status_code == 404
