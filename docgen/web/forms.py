@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -27,6 +27,7 @@ from docgen.errors import Problem
 from docgen.numbers import display_round, plain_number
 from docgen.report.context import indicator_view
 from docgen.report.model import STEP_COUNT, TARGET_COUNT, Indicator
+from docgen.report.next_round import DEFAULT_SEQUENCE, next_round
 from docgen.report.scoring import score_indicator
 from docgen.thai import arabic_digits
 from docgen.typed import TypedNumberError, parse_typed_number
@@ -120,7 +121,7 @@ class IndicatorForm:
                 steps[number - 1] = replace(
                     steps[number - 1],
                     done=item.get("done") is True,
-                    progress=_shown(item.get("progress")),
+                    progress=_percent_shown(item.get("progress")),
                     detail=_shown(item.get("detail")),
                 )
         targets = [_shown(t) for t in _sequence(scoring.get("targets"))[:TARGET_COUNT]]
@@ -241,7 +242,7 @@ class IndicatorForm:
         if self.method == "milestone":
             listed = []
             for index, step in enumerate(self.steps):
-                progress = _number(step.progress)
+                progress = _progress_of_percent(step.progress)
                 if not (step.done or progress is not None or step.detail.strip()):
                     continue  # a step not listed counts as not done
                 where[f"indicator.result.steps[{len(listed)}]"] = f"indicator.result.steps[{index}]"
@@ -263,15 +264,15 @@ class IndicatorForm:
             return scoring, ({"value": value} if self.value else {})
         return {"method": self.method}, {}
 
-    def for_next_round(self) -> IndicatorForm:
-        """A copy for the next report round: results, date and expected score cleared."""
+    def for_next_round(self, sequence: Sequence[int] = DEFAULT_SEQUENCE) -> IndicatorForm:
+        """A copy for the next report round (docgen.report.next_round's rule): what defines
+        the indicator kept; results, explanation, factors, obstacles, evidence, date and
+        expected score cleared; the round after this one in the workspace's sequence."""
         year, months = _integer(self.fiscal_year), _integer(self.round)
         fiscal_year, round_ = self.fiscal_year, self.round
         if isinstance(months, int) and isinstance(year, int):
-            if months == 12:
-                fiscal_year, round_ = str(year + 1), "6"
-            else:
-                round_ = "12"
+            following = next_round(year, months, sequence)
+            fiscal_year, round_ = str(following[0]), str(following[1])
         return replace(
             self,
             fiscal_year=fiscal_year,
@@ -279,6 +280,10 @@ class IndicatorForm:
             as_of="",
             steps=[StepRow(definition=step.definition) for step in self.steps],
             value="",
+            explanation="",
+            supporting_factors="",
+            obstacles="",
+            evidence=[],
             keep_expected=False,
         )
 
@@ -391,7 +396,10 @@ def messages_for(
         name = path if other else draft.field_of(path)
         slot = "" if other else anchor(name, slots)
         label = _other_label(path) if other else field_label(slot or name)
-        placed.append(Message(slot, label, thai_message(problem.message), other))
+        text = thai_message(problem.message)
+        if name.endswith(".progress") and problem.message.startswith("expected "):
+            text = "ต้องเป็นร้อยละ 0 ถึง 100"  # the page asks for ร้อยละ; the data holds 0..1
+        placed.append(Message(slot, label, text, other))
     return placed
 
 
@@ -455,6 +463,21 @@ def _mapping(value: Any) -> dict:
 
 def _sequence(value: Any) -> list:
     return value if isinstance(value, list) else []
+
+
+def _percent_shown(progress: Any) -> str:
+    """A step's progress (0..1 in the data) as the ร้อยละ the page asks for: 0.5 is 50."""
+    if isinstance(progress, int | float | Decimal) and not isinstance(progress, bool):
+        number = progress if isinstance(progress, Decimal) else Decimal(repr(progress))
+        return plain_number(number * 100)
+    return _shown(progress)
+
+
+def _progress_of_percent(text: str) -> Decimal | str | None:
+    """The ร้อยละ typed as the data's 0..1 (50 is 0.5); text that is not a number goes to
+    the validator as it is."""
+    number = _number(text)
+    return number / 100 if isinstance(number, Decimal) else number
 
 
 def _shown(value: Any) -> str:

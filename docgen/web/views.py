@@ -46,6 +46,7 @@ from docgen.report.context import summary_context
 from docgen.report.data import parse_json, parse_yaml, validate
 from docgen.report.groups import group_reports
 from docgen.report.model import Report
+from docgen.report.next_round import SEQUENCES, remember_sequence, workspace_sequence
 from docgen.thai import ROUNDS, round_label
 from docgen.web.forms import Draft, IndicatorForm, LiveScore, Message, live_score, messages_for
 from docgen.web.workspace import Snapshot, Workspace, serialize
@@ -342,7 +343,19 @@ def index() -> str:
         rows=others,
         workspace=workspace.root,
         pdf=current_app.config["DOCGEN_PDF"],
+        rounds=",".join(str(r) for r in workspace_sequence(workspace.root)),
+        sequences=SEQUENCES,
     )
+
+
+@bp.post("/rounds")
+def rounds() -> Any:
+    """The workspace's round sequence (3-6-9-12, or 6-12), remembered for "next round"."""
+    choice = request.form.get("rounds", "")
+    if choice not in SEQUENCES:
+        abort(400, "ไม่รู้จักลำดับรอบการรายงานนี้")
+    remember_sequence(_workspace().root, SEQUENCES[choice])
+    return redirect(url_for("docgen.index"), code=303)
 
 
 @bp.get("/summary")
@@ -451,9 +464,12 @@ def new() -> tuple[str, int]:
     if not source:
         return _page(IndicatorForm(), name=None, index=None)
     opened = _open(source, _index_arg(request.args))
-    form = IndicatorForm.from_data(opened.raw.get("report"), opened.indicator).for_next_round()
+    sequence = workspace_sequence(_workspace().root)
+    form = IndicatorForm.from_data(opened.raw.get("report"), opened.indicator)
+    form = form.for_next_round(sequence)
     notice = (
-        f"เริ่มรายงานรอบใหม่จาก “{source}”: ล้างผลการดำเนินงานแล้ว "
+        f"เริ่มรายงานรอบใหม่จาก “{source}”: ล้างผลการดำเนินงาน คำชี้แจง ปัจจัยสนับสนุน อุปสรรค "
+        "และหลักฐานอ้างอิงแล้ว "
         "ตรวจปีงบประมาณและรอบการรายงาน กรอกผลของรอบนี้ แล้วกดบันทึกเพื่อสร้างไฟล์ใหม่"
     )
     return _page(form, name=None, index=None, notice=notice)

@@ -76,7 +76,7 @@ def test_a_message_lands_on_the_row_the_clerk_typed_in():
         {
             "indicator.collectors[0].name": "",  # a blank row, dropped from the data
             "indicator.collectors[1].position": "จวค. 7ว",  # a position without a name
-            "indicator.result.steps[3].progress": "2",  # only step 4 is listed in the data
+            "indicator.result.steps[3].progress": "150",  # ร้อยละ; only step 4 is listed
         }
     )
     form = IndicatorForm.from_post(post)
@@ -84,7 +84,7 @@ def test_a_message_lands_on_the_row_the_clerk_typed_in():
     placed = {m.slot: m for m in messages_for(problems_of(draft), draft, form)}
     assert placed["indicator.collectors[1].name"].text == "ต้องกรอกช่องนี้"
     assert placed["indicator.collectors[1].name"].label == "ผู้จัดเก็บตัวชี้วัด คนที่ 2: ชื่อ"
-    assert placed["indicator.result.steps[3].progress"].text == "ต้องไม่เกิน 1"
+    assert placed["indicator.result.steps[3].progress"].text == "ต้องเป็นร้อยละ 0 ถึง 100"
 
 
 def test_problems_of_another_indicator_of_the_file_are_only_in_the_summary(seed_raw):
@@ -136,7 +136,7 @@ def test_live_score_needs_only_the_scoring_the_results_and_the_weight():
     form = IndicatorForm(weight="4")
     for step in form.steps[:3]:
         step.done = True
-    form.steps[3].progress = "0.5"
+    form.steps[3].progress = "50"  # ร้อยละ on the page, 0.5 in the data
     live = live_score(form.to_data().indicator)
     assert (live.level, live.score, live.weighted) == (3, Decimal("3.5"), Decimal("0.14"))
     form.weight = ""
@@ -147,7 +147,7 @@ def test_live_score_needs_only_the_scoring_the_results_and_the_weight():
 
 @pytest.mark.parametrize(
     ("year", "months", "next_year", "next_months"),
-    [("2550", "12", "2551", "6"), ("2550", "6", "2550", "12"), ("2550", "9", "2550", "12")],
+    [("2550", "12", "2551", "3"), ("2550", "6", "2550", "9"), ("2550", "9", "2550", "12")],
 )
 def test_next_round_advances_the_round_and_clears_the_results(
     seed_raw, year, months, next_year, next_months
@@ -164,7 +164,10 @@ def test_next_round_advances_the_round_and_clears_the_results(
     assert [step.definition for step in following.steps] == seed_raw["indicator"]["scoring"][
         "steps"
     ]
-    assert following.name == form.name and following.evidence == form.evidence
+    assert following.name == form.name and following.weight == form.weight
+    # what belongs to the round is cleared (the seed's evidence names พ.ศ. 2550)
+    assert (following.explanation, following.supporting_factors, following.obstacles) == ("",) * 3
+    assert following.evidence == []
     assert "expected_score" not in following.to_data().indicator
 
 
@@ -184,3 +187,26 @@ def test_the_data_written_is_the_data_format(seed_raw):
     assert "  weight: 4\n" in text
     assert "  result:\n    steps:\n    - step: 1\n      done: true\n    - step: 2\n" in text
     assert "    - step: 5\n      done: false\n      detail: |-\n        <p>ได้ประเมินผล" in text
+
+
+def test_next_round_follows_the_workspaces_sequence(seed_raw):
+    form = IndicatorForm.from_data(seed_raw["report"], seed_raw["indicator"])
+    form.round = "6"
+    assert form.for_next_round((6, 12)).round == "12"
+    form.round = "12"
+    assert (form.for_next_round((6, 12)).fiscal_year, form.for_next_round((6, 12)).round) == (
+        "2551",
+        "6",
+    )
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("50", Decimal("0.5")), ("๒๕", Decimal("0.25"))])
+def test_progress_is_asked_as_a_percentage(typed, stored):
+    form = IndicatorForm()
+    form.steps[0].progress = typed
+    [step] = form.to_data().indicator["result"]["steps"]
+    assert step["progress"] == stored
+    shown = IndicatorForm.from_data(
+        {}, {"result": {"steps": [{"step": 1, "done": False, "progress": 0.5}]}}
+    )
+    assert shown.steps[0].progress == "50"

@@ -141,9 +141,9 @@ BAD_INPUT = [
     ),
     (
         "indicator.result.steps[3].progress",
-        "1.5",
+        "150",
         "indicator.result.steps[3].progress",
-        "ต้องไม่เกิน 1",
+        "ต้องเป็นร้อยละ 0 ถึง 100",
     ),
     ("indicator.collectors[1].name", "", "indicator.collectors[1].name", "ต้องกรอกช่องนี้"),
     (
@@ -249,7 +249,7 @@ LIVE = [
     ({}, "5", "0.2", "5"),
     ({"-indicator.result.steps[4].done": ""}, "4", "0.16", "4"),
     (
-        {"-indicator.result.steps[4].done": "", "indicator.result.steps[4].progress": "0.5"},
+        {"-indicator.result.steps[4].done": "", "indicator.result.steps[4].progress": "50"},
         "4.5",
         "0.18",
         "4",
@@ -307,24 +307,24 @@ def test_next_round_starts_from_last_rounds_file_with_results_cleared(client, wo
     page, fields = open_form(client, f"/new?from={SEED_NAME}")
     seed = load(SEED_DATA).indicator
     assert fields["report.fiscal_year"] == "2551"
-    assert fields.getlist("report.round") == ["6"]
+    assert fields.getlist("report.round") == ["3"]  # 12 -> the next fiscal year's first round
     assert not [key for key in fields if key.endswith(".done")]
     assert fields["indicator.scoring.steps[0]"] == seed.scoring.steps[0]
     assert live_cell(page) == "0"
 
     response = client.post("/new", data=fields)
     assert response.status_code == 303
-    created = workspace / "2551-r6-3.2.yaml"
-    assert response.location.endswith("/edit/2551-r6-3.2.yaml?saved=1")
+    created = workspace / "2551-r3-3.2.yaml"
+    assert response.location.endswith("/edit/2551-r3-3.2.yaml?saved=1")
     report = load(created)
-    assert (report.report.fiscal_year, report.report.round) == (2551, 6)
+    assert (report.report.fiscal_year, report.report.round) == (2551, 3)
     assert report.indicator.name == seed.name
     assert score_indicator(report.indicator).score == 0
     assert load(workspace / SEED_NAME) == load(SEED_DATA)
 
     again = client.post("/new", data=fields)  # the same report started twice
     assert again.status_code == 409
-    assert "มีไฟล์ชื่อ “2551-r6-3.2.yaml” อยู่แล้ว" in again.get_data(as_text=True)
+    assert "มีไฟล์ชื่อ “2551-r3-3.2.yaml” อยู่แล้ว" in again.get_data(as_text=True)
     assert load(created) == report
 
 
@@ -565,3 +565,32 @@ def test_front_page_groups_an_offices_round_with_the_composite_and_summary(clien
 def test_a_summary_of_no_such_round_is_not_found(client):
     response = client.get("/summary?organization=x&fiscal_year=2567&round=6")
     assert response.status_code == 404
+
+
+def test_a_result_typed_72_comma_5_is_refused_in_thai_beside_the_field(client):
+    _, fields = open_form(client, SEED_URL)
+    typed = {
+        "indicator.scoring.method": "quantitative",
+        "indicator.scoring.unit": "ร้อยละ",
+        **{f"indicator.scoring.targets[{i}]": str(60 + 5 * i) for i in range(5)},
+        "indicator.result.value": "72,5",
+    }
+    for key, value in typed.items():
+        fields[key] = value  # replaces what the page had
+    answer = client.post("/api/score", data=fields).get_json()
+    assert answer["score"]["score"] == "–"  # never scored as 725
+    assert {
+        "slot": "indicator.result.value",
+        "label": "ผลการดำเนินงาน",
+        "text": "72,5 ไม่ใช่ตัวเลขที่อ่านได้: ใช้จุดทศนิยม (72.5) "
+        "เครื่องหมายจุลภาคใช้คั่นหลักพันทีละสามหลักเท่านั้น (1,234.5)",
+    } in answer["messages"]
+
+
+def test_the_round_sequence_is_chosen_once_for_the_workspace(client, workspace):
+    assert client.post("/rounds", data={"rounds": "6,12"}).status_code == 303
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="6,12" selected>' in page
+    following = client.get(f"/new?from={SEED_NAME}").get_data(as_text=True)
+    assert 'value="2551"' in following  # 12 -> the next fiscal year's 6
+    assert client.post("/rounds", data={"rounds": "7"}).status_code == 400
