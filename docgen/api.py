@@ -332,3 +332,27 @@ def composite(documents: list[RenderedDocument]) -> Decimal | None:
             if doc.score.score is not None and doc.score.weight is not None
         ]
     )
+
+
+def preview(
+    data: str | Path | Report | dict[str, Any],
+    out: str | Path = "output/preview.png",
+    *,
+    template: str | Path | Template | None = None,
+    digits: str = "arabic",
+    dpi: int | None = None,
+    font_dir: str | Path | None = None,
+    timeout: float = 120,
+) -> list[Path]:
+    """Write the first indicator's pages as PNG images; return their paths in page order."""
+    from docgen.pdf.preview import DEFAULT_DPI, preview_pages
+
+    report = load_report(data)
+    compiled = template if isinstance(template, Template) else load_template(template, digits)
+    indicator = report.all_indicators[0]
+    payload = render_indicator(report, indicator, compiled)
+    info = report.report
+    name = document_name(info.fiscal_year, info.round, indicator.code)
+    return preview_pages(
+        payload, name, out, dpi=dpi or DEFAULT_DPI, font_dir=font_dir, timeout=timeout
+    )

@@ -361,7 +361,7 @@ def _batch_summary(result) -> None:
 def doctor(font_dir: Path | None) -> None:
     """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use;
     and which YAML parser reads data files."""
-    from docgen.pdf.fonts import doctor_report
+    from docgen.pdf.doctor import doctor_report
     from docgen.report.data import yaml_parser_name
 
     report = doctor_report(font_dir=font_dir)
@@ -532,7 +532,7 @@ def preview(
 ) -> None:
     """Render the first indicator of DATA_FILE and write its pages as PNG
     images, through LibreOffice, for a quick look at a template."""
-    from docgen.pdf.preview import preview as make_preview
+    from docgen.api import preview as make_preview
 
     try:
         pages = make_preview(

@@ -1,8 +1,8 @@
-"""`docgen preview`: a quick look at a template with real data, as PNG pages.
+"""A document's pages as PNG images: `docgen preview`'s PDF half.
 
-Renders the first indicator of a data file in memory, converts it with
-LibreOffice (`docgen.pdf.convert`, the same fonts as ``render --pdf``) and rasterises
-the PDF with poppler's pdftoppm. Nothing but the PNG pages is kept.
+The document is converted with LibreOffice (`docgen.pdf.convert`, the same fonts
+as ``render --pdf``) and the PDF rasterised with poppler's pdftoppm. Nothing but
+the PNG pages is kept. `docgen.api.preview` renders the document it is given.
 """
 
 from __future__ import annotations
@@ -12,12 +12,9 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from docgen.api import load_report, load_template, render_indicator
-from docgen.engine.template import Template
 from docgen.errors import OutputError
-from docgen.output import atomic_write_bytes, document_name
+from docgen.output import atomic_write_bytes
 
 DEFAULT_DPI = 80  # a page fits a screen
 _PAGE_NUMBER = re.compile(r"-(\d+)\.png$")
@@ -58,30 +55,25 @@ def _remove_stale_pages(out: Path, keep: int) -> None:
             old.unlink(missing_ok=True)
 
 
-def preview(
-    data: str | Path | Any,
-    out: str | Path = "output/preview.png",
+def preview_pages(
+    docx: bytes,
+    name: str,
+    out: str | Path,
     *,
-    template: str | Path | Template | None = None,
-    digits: str = "arabic",
     dpi: int = DEFAULT_DPI,
     font_dir: str | Path | None = None,
     timeout: float = 120,
 ) -> list[Path]:
-    """Write the first indicator's pages as PNG images; return their paths in page order."""
+    """Write the pages of a .docx (its bytes, and its file `name`) as PNG images named
+    after `out`; return their paths in page order."""
     from docgen.pdf.convert import convert_to_pdf
 
     out = Path(out)
-    report = load_report(data)
-    compiled = template if isinstance(template, Template) else load_template(template, digits)
-    indicator = report.all_indicators[0]
-    payload = render_indicator(report, indicator, compiled)
     with tempfile.TemporaryDirectory(prefix="docgen-preview-") as tmp:
         folder = Path(tmp)
-        info = report.report
-        docx = folder / document_name(info.fiscal_year, info.round, indicator.code)
-        docx.write_bytes(payload)
-        [result] = convert_to_pdf([docx], folder, timeout=timeout, font_dir=font_dir)
+        source = folder / name
+        source.write_bytes(docx)
+        [result] = convert_to_pdf([source], folder, timeout=timeout, font_dir=font_dir)
         if result.pdf is None:
             raise OutputError(f"LibreOffice could not convert the preview: {result.error}")
         pages = _rasterise(result.pdf, folder, dpi)

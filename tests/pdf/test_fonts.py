@@ -17,7 +17,6 @@ from docgen.output import TEMP_PREFIX
 from docgen.pdf import fonts
 from docgen.pdf.fonts import (
     FontSetup,
-    doctor_report,
     find_thai_fonts,
     prepare_pdf_fonts,
 )
@@ -242,29 +241,3 @@ def test_no_thai_font_at_all_says_how_to_fix(monkeypatch, tmp_path):
     text = str(err.value)
     assert "apt-get install libreoffice-writer fonts-thai-tlwg" in text
     assert fonts.FONT_DIR_ENV in text
-
-
-def test_doctor_reports_missing_libreoffice_with_the_fix(monkeypatch, tmp_path):
-    laksaman_regular()
-    monkeypatch.setenv("DOCGEN_SOFFICE", str(tmp_path / "no-such-soffice"))
-    report = doctor_report(cache_dir=tmp_path)
-    assert not report.ok
-    assert any("apt-get install libreoffice-writer fonts-thai-tlwg" in p for p in report.problems)
-    text = str(report)
-    assert "Laksaman (Regular, Bold, Italic, Bold Italic)" in text
-    assert "PDF output font: TH SarabunPSK" in text
-
-
-@pytest.mark.libreoffice
-def test_doctor_reports_libreoffice_path_and_version(tmp_path):
-    from docgen.pdf.convert import find_soffice
-
-    try:
-        soffice = find_soffice()
-    except OutputError:
-        require("LibreOffice (soffice)", False)
-    laksaman_regular()
-    report = doctor_report(cache_dir=tmp_path)
-    assert report.ok, report.problems
-    first = report.lines[0]
-    assert first.startswith(f"LibreOffice: {soffice} (LibreOffice ")
