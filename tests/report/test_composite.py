@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from docgen.numbers import format_compact
 from docgen.report.model import Indicator
-from docgen.report.scoring import format_compact, score_report
+from docgen.report.scoring import score_report
 
 D = Decimal
 UP = [60, 65, 70, 75, 80]
