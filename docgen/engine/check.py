@@ -30,6 +30,7 @@ from jinja2.visitor import NodeVisitor
 from docgen.engine.analysis import Analysis, analyse, unknown_name_problem
 from docgen.engine.fieldtypes import (
     LEAVES,
+    LOOP_FIELDS,
     element_type,
     field_types,
     is_view,
@@ -47,22 +48,6 @@ from docgen.errors import TemplateError, TemplateProblem
 #: one of its own root names without setting it.
 Contexts = dict[str, dict[str, Any]]
 
-#: What ``loop`` offers inside a ``{% for %}``.
-LOOP_FIELDS: dict[str, Any] = {
-    "index": int,
-    "index0": int,
-    "revindex": int,
-    "revindex0": int,
-    "first": bool,
-    "last": bool,
-    "length": int,
-    "depth": int,
-    "depth0": int,
-    "previtem": Any,
-    "nextitem": Any,
-    "cycle": Any,
-    "changed": Any,
-}
 _LOOP = "loop"  # the type of ``loop``
 
 

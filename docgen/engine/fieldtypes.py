@@ -19,6 +19,23 @@ from docgen.engine.richtext import RichText
 #: Values a template prints; they have no fields to walk into.
 LEAVES = (str, int, Decimal, bool, dt.date, RichText)
 
+#: What ``loop`` offers inside a ``{% for %}``.
+LOOP_FIELDS: dict[str, Any] = {
+    "index": int,
+    "index0": int,
+    "revindex": int,
+    "revindex0": int,
+    "first": bool,
+    "last": bool,
+    "length": int,
+    "depth": int,
+    "depth0": int,
+    "previtem": Any,
+    "nextitem": Any,
+    "cycle": Any,
+    "changed": Any,
+}
+
 
 def type_name(kind: Any) -> str:
     """A field's type in a maintainer's words.
