@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import warnings
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from docgen.engine.template import Template
-from docgen.errors import DataError, OutputError, Problem
+from docgen.errors import DataError, OutputError, Problem, UsageError
 from docgen.limits import DEFAULT_LIMITS, Limits
 from docgen.output import atomic_write_bytes, document_name, output_path, prepare_out_dir
 from docgen.report import data as data_module
@@ -21,8 +20,6 @@ from docgen.report.model import Indicator, Report
 from docgen.report.scoring import (
     ReportScore,
     Score,
-    composite_score,
-    score_indicator,
     score_report,
 )
 
@@ -163,26 +160,46 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
     return names
 
 
-def render_indicator(
-    report: Report, indicator: Indicator, template: Template, score: Score | None = None
+def indicator_docx(
+    report: str | Path | Report | dict[str, Any],
+    indicator: Indicator | str | None = None,
+    template: str | Path | Template | None = None,
+    *,
+    score: Score | None = None,
+    digits: str = "arabic",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> bytes:
-    """The .docx bytes of one indicator's report."""
-    return template.render(indicator_context(report, indicator, score))
+    """The .docx bytes of one indicator's document, written nowhere.
+
+    `report` is a data file, parsed data or a `Report`; `indicator` one of its
+    indicators or its code (default: the first); `template` the official form
+    unless given.
+    """
+    report = load_report(report, limits)
+    chosen = _indicator(report, indicator)
+    compiled = (
+        template if isinstance(template, Template) else load_template(template, digits, limits)
+    )
+    return compiled.render(indicator_context(report, chosen, score))
 
 
-def iter_documents(
-    report: Report, template: Template
-) -> Iterator[tuple[Indicator, Score, str, bytes]]:
-    """(indicator, score, file name, .docx bytes) for each indicator of a report."""
-    for indicator, name in zip(report.all_indicators, output_names(report), strict=True):
-        score = score_indicator(indicator)
-        yield indicator, score, name, render_indicator(report, indicator, template, score)
+def _indicator(report: Report, indicator: Indicator | str | None) -> Indicator:
+    if isinstance(indicator, Indicator):
+        return indicator
+    if indicator is None:
+        return report.all_indicators[0]
+    for candidate in report.all_indicators:
+        if candidate.code == indicator:
+            return candidate
+    codes = ", ".join(i.code for i in report.all_indicators)
+    raise UsageError(f"the report has no indicator {indicator!r}; its codes are {codes}")
 
 
-def render_summary(
+def summary_docx(
     report: Report, template: Template, report_score: ReportScore | None = None
 ) -> bytes:
-    """The .docx bytes of a report's summary: every indicator's figures and the composite."""
+    """The .docx bytes of a report's summary (every indicator's figures and the
+    composite), written nowhere."""
     return template.render(summary_context(report, report_score))
 
 
@@ -229,11 +246,11 @@ def render_report(
         raise exc.with_file(source) if source is not None else exc from None
     report_score = score_report(report.all_indicators)
     payloads = [
-        render_indicator(report, indicator, compiled, score)
+        compiled.render(indicator_context(report, indicator, score))
         for indicator, score in zip(report.all_indicators, report_score.scores, strict=True)
     ]
     summary_payload = (
-        render_summary(report, compiled_summary, report_score) if compiled_summary else None
+        summary_docx(report, compiled_summary, report_score) if compiled_summary else None
     )
 
     out_dir = prepare_out_dir(out_dir)
@@ -287,25 +304,6 @@ def _convert(
     return converted, summary
 
 
-def render(
-    data: str | Path | Report | dict[str, Any],
-    template: str | Path | Template | None = None,
-    out_dir: str | Path = "output",
-    *,
-    digits: str = "arabic",
-    pdf: bool = False,
-    font_dir: str | Path | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> list[RenderedDocument]:
-    """Render every indicator of a data file into `out_dir`; return what was written.
-
-    The per-indicator part of `render_report`, kept for callers that want only the list.
-    """
-    return render_report(
-        data, template, out_dir, digits=digits, pdf=pdf, font_dir=font_dir, limits=limits
-    ).documents
-
-
 def check_template(
     template: str | Path | None = None,
     data: str | Path | Report | dict[str, Any] | None = None,
@@ -320,18 +318,6 @@ def check_template(
     from docgen.report.check import check_template as check
 
     return check(template if template is not None else DEFAULT_TEMPLATE, data, digits=digits)
-
-
-def composite(documents: list[RenderedDocument]) -> Decimal | None:
-    """คะแนนรวม of what was rendered: Σ(weight x score) / Σ(weight) over the assessed
-    indicators (None when none is assessed)."""
-    return composite_score(
-        [
-            (doc.score.weight, doc.score.score)
-            for doc in documents
-            if doc.score.score is not None and doc.score.weight is not None
-        ]
-    )
 
 
 def preview(
@@ -350,9 +336,23 @@ def preview(
     report = load_report(data)
     compiled = template if isinstance(template, Template) else load_template(template, digits)
     indicator = report.all_indicators[0]
-    payload = render_indicator(report, indicator, compiled)
+    payload = compiled.render(indicator_context(report, indicator))
     info = report.report
     name = document_name(info.fiscal_year, info.round, indicator.code)
     return preview_pages(
         payload, name, out, dpi=dpi or DEFAULT_DPI, font_dir=font_dir, timeout=timeout
     )
+
+
+def render_indicator(
+    report: Report, indicator: Indicator, template: Template, score: Score | None = None
+) -> bytes:
+    """Renamed `indicator_docx`; this name goes in the next release."""
+    warnings.warn("docgen.api.render_indicator is now indicator_docx", DeprecationWarning, 2)
+    return indicator_docx(report, indicator, template, score=score)
+
+
+def render_summary(*args: Any, **kwargs: Any) -> bytes:
+    """Renamed `summary_docx`; this name goes in the next release."""
+    warnings.warn("docgen.api.render_summary is now summary_docx", DeprecationWarning, 2)
+    return summary_docx(*args, **kwargs)

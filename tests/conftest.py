@@ -24,7 +24,7 @@ def seed_docx(tmp_path_factory) -> Path:
     from docgen import api
 
     out = tmp_path_factory.mktemp("seed")
-    [document] = api.render(SEED_DATA, out_dir=out)
+    [document] = api.render_report(SEED_DATA, out_dir=out).documents
     return document.path
 
 

@@ -157,7 +157,7 @@ def _raw_with(values: dict[str, str]) -> dict:
 def _render(raw: dict) -> bytes:
     """JSON text with \\u escapes (lone surrogates included) through the whole pipeline."""
     report = loads(json.dumps(raw, ensure_ascii=True), fmt="json", name="fuzz.json")
-    return api.render_indicator(report, report.indicator, api.load_template())
+    return api.indicator_docx(report, report.indicator)
 
 
 def _document_text(payload: bytes) -> str:

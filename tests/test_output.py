@@ -76,7 +76,7 @@ def test_document_names_stay_plain(code, name):
 def test_hostile_codes_write_only_inside_the_output_folder(tmp_path):
     out = tmp_path / "deep" / "out"
     report = _with_codes(["../../etc/x", "a/b", "CON", "///", "/abs", "C:\\x", "~/.ssh/id"])
-    written = api.render(report, out_dir=out)
+    written = api.render_report(report, out_dir=out).documents
     names = ["etc_x", "a_b", "_CON", "indicator", "abs", "C_x", "ssh_id"]
     assert _files_under(tmp_path) == sorted(f"deep/out/2550-r12-{n}.docx" for n in names)
     assert [doc.path.name for doc in written] == [f"2550-r12-{n}.docx" for n in names]
@@ -113,7 +113,7 @@ def test_hostile_codes_write_only_inside_the_output_folder(tmp_path):
 def test_colliding_names_are_an_error_and_nothing_is_written(tmp_path, codes, message):
     out = tmp_path / "out"
     with pytest.raises(DataError) as caught:
-        api.render(_with_codes(codes), out_dir=out)
+        api.render_report(_with_codes(codes), out_dir=out)
     assert str(caught.value) == f"<data>: {message}"
     assert not out.exists() or not list(out.iterdir())
 
@@ -131,7 +131,7 @@ def test_output_folder_that_is_a_file_is_an_output_error(tmp_path):
     blocker = tmp_path / "out"
     blocker.write_text("not a folder")
     with pytest.raises(OutputError, match=f"cannot create the output folder {blocker}: "):
-        api.render(SEED_DATA, out_dir=blocker)
+        api.render_report(SEED_DATA, out_dir=blocker)
 
 
 # --------------------------------------------------------------------------- atomic writes
@@ -250,14 +250,17 @@ KILLED_RUN = textwrap.dedent(
         time.sleep(600)
 
     os.replace = stuck_before_rename
-    api.render({data!r}, out_dir={out!r})
+    api.render_report({data!r}, out_dir={out!r})
     """
 )
 
 
 def test_a_killed_run_leaves_whole_files_and_the_next_run_cleans_up(tmp_path):
     out = tmp_path / "out"
-    before = {doc.path.name: doc.path.read_bytes() for doc in api.render(REPORT_DATA, out_dir=out)}
+    before = {
+        doc.path.name: doc.path.read_bytes()
+        for doc in api.render_report(REPORT_DATA, out_dir=out).documents
+    }
     script = KILLED_RUN.format(root=str(ROOT), data=str(REPORT_DATA), out=str(out))
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
@@ -276,7 +279,7 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_cleans_up(tmp_path):
         assert (out / name).read_bytes() == payload, f"{name} changed although never renamed"
         docx.Document(str(out / name))
 
-    again = api.render(REPORT_DATA, out_dir=out)
+    again = api.render_report(REPORT_DATA, out_dir=out).documents
     assert sorted(os.listdir(out)) == sorted(before)
     assert all(docx.Document(str(doc.path)).paragraphs for doc in again)
 

@@ -514,7 +514,7 @@ def _download(
         )
     template = api.load_template(current_app.config["DOCGEN_TEMPLATE"])
     [file_name] = api.output_names(report)
-    payload = api.render_indicator(report, report.indicator, template)
+    payload = api.indicator_docx(report, report.indicator, template)
     if action == "docx":
         return send_file(
             io.BytesIO(payload), mimetype=DOCX_TYPE, as_attachment=True, download_name=file_name

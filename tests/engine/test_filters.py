@@ -73,8 +73,14 @@ def test_filter_on_the_wrong_value_names_filter_type_and_place(tmp_path, express
 
 @pytest.fixture(scope="module")
 def seed_in_both_digit_styles(tmp_path_factory):
-    arabic = api.render(SEED_DATA, out_dir=tmp_path_factory.mktemp("arabic"))[0].path
-    thai = api.render(SEED_DATA, out_dir=tmp_path_factory.mktemp("thai"), digits="thai")[0].path
+    arabic = (
+        api.render_report(SEED_DATA, out_dir=tmp_path_factory.mktemp("arabic")).documents[0].path
+    )
+    thai = (
+        api.render_report(SEED_DATA, out_dir=tmp_path_factory.mktemp("thai"), digits="thai")
+        .documents[0]
+        .path
+    )
     return arabic, thai
 
 

@@ -404,8 +404,8 @@ def test_time_limit_option_reaches_the_render(tmp_path):
 def test_api_limits_reach_the_render(tmp_path):
     template = make_template(tmp_path / "t.docx", ["{% for a in range(20000) %}{% endfor %}"])
     with pytest.raises(TemplateLimitError, match="more than 10000 steps"):
-        api.render(SEED_DATA, template, tmp_path / "out", limits=SMALL)
-    assert len(api.render(SEED_DATA, template, tmp_path / "out")) == 1
+        api.render_report(SEED_DATA, template, tmp_path / "out", limits=SMALL)
+    assert len(api.render_report(SEED_DATA, template, tmp_path / "out").documents) == 1
 
 
 def test_bounded_text_refuses_a_list_that_prints_too_long():

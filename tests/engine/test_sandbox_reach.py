@@ -261,7 +261,7 @@ def test_no_template_reaches_os_or_open(tmp_path, monkeypatch, payload):
     monkeypatch.chdir(tmp_path)
     template = make_template(tmp_path / "t.docx", ["{{ indicator.name }}", payload])
     with pytest.raises(TemplateError) as caught:
-        api.render(SEED_DATA, Template(template), tmp_path / "out")
+        api.render_report(SEED_DATA, Template(template), tmp_path / "out")
     assert "body paragraph 2" in str(caught.value)
     assert not (tmp_path / "CANARY").exists()
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

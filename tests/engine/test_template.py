@@ -43,7 +43,7 @@ def test_hostile_values_print_as_text(tmp_path):
         update={"name": HOSTILE, "evidence": [HOSTILE], "obstacles": HOSTILE}
     )
     report = report.model_copy(update={"indicator": indicator})
-    [document] = api.render(report, out_dir=tmp_path)
+    [document] = api.render_report(report, out_dir=tmp_path).documents
     text = document_text(document.path)
     assert text.count(SHOWN) == 4  # title line, score table, obstacles, evidence
     assert "\x01" not in text
@@ -53,7 +53,9 @@ def test_hostile_values_print_as_text(tmp_path):
 def test_hostile_values_open_in_libreoffice(tmp_path):
     report = load(SEED_DATA)
     indicator = report.indicator.model_copy(update={"name": HOSTILE})
-    [document] = api.render(report.model_copy(update={"indicator": indicator}), out_dir=tmp_path)
+    [document] = api.render_report(
+        report.model_copy(update={"indicator": indicator}), out_dir=tmp_path
+    ).documents
     libreoffice_text([document.path], tmp_path)
     text = (tmp_path / document.path.with_suffix(".txt").name).read_text(encoding="utf-8-sig")
     assert SHOWN in text
@@ -455,7 +457,7 @@ def split_template(tmp_path_factory):
 
 
 def render_seed_text(template, tmp_path) -> str:
-    [document] = api.render(SEED_DATA, template, tmp_path)
+    [document] = api.render_report(SEED_DATA, template, tmp_path).documents
     return document_text(document.path)
 
 

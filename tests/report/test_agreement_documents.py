@@ -178,7 +178,7 @@ def test_each_rounds_box_is_ticked_and_its_period_printed(tmp_path, round_months
     )
     data = tmp_path / "data.yaml"
     data.write_text(text, encoding="utf-8")
-    [document] = api.render(data, out_dir=tmp_path)
+    [document] = api.render_report(data, out_dir=tmp_path).documents
     lines = paragraphs(document.path)
     box_line = lines[1]
     assert box_line.count("(  /  )") == 1  # exactly one box ticked

@@ -476,7 +476,7 @@ def test_sound_jinja_checks_clean_and_renders(tmp_path, tag, shown):
     path = make_template(tmp_path / "t.docx", [tag])
     result = check_template(path, SEED_DATA)
     assert (result.problems, result.rendered) == ([], 1)
-    [document] = api.render(SEED_DATA, path, tmp_path / "out")
+    [document] = api.render_report(SEED_DATA, path, tmp_path / "out").documents
     text = docx.Document(str(document.path)).paragraphs[0].text
     assert text.startswith(shown)
 

@@ -137,7 +137,7 @@ def test_other_rounds_tick_their_own_box(seed_report, tmp_path, round_months, ti
     report = seed_report.model_copy(
         update={"report": seed_report.report.model_copy(update={"round": round_months})}
     )
-    [document] = api.render(report, out_dir=tmp_path)
+    [document] = api.render_report(report, out_dir=tmp_path).documents
     assert document.path.name == f"2550-r{round_months}-3.2.docx"
     text = document_text(document.path)
     for box in ticked + blank:
