@@ -1,0 +1,117 @@
+"""docgen as a user installs it: the wheel, in a fresh virtual environment outside the checkout.
+
+One environment serves every check (building and installing cost most of the time); pip
+takes docgen's dependencies from its cache or the package index as a user's pip would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, SEED_DATA, document_text, require_tool
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The bin/ folder of a fresh venv holding docgen[web] installed from its wheel."""
+    home = tmp_path_factory.mktemp("user")
+    assert not home.resolve().is_relative_to(ROOT)
+    dist = home / "dist"
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "--quiet", "-w", dist], home
+    )
+    assert built.returncode == 0, built.stderr
+    [wheel] = dist.glob("docgen-*.whl")
+    made = _run([sys.executable, "-m", "venv", home / "venv"], home)
+    assert made.returncode == 0, made.stderr
+    bin_dir = home / "venv" / "bin"
+    added = _run([bin_dir / "python", "-m", "pip", "install", "--quiet", f"{wheel}[web]"], home)
+    assert added.returncode == 0, added.stderr
+    return bin_dir
+
+
+def test_the_wheel_holds_the_package_not_the_checkout(installed):
+    where = _run([installed / "python", "-c", "import docgen; print(docgen.__file__)"], Path("/"))
+    assert where.returncode == 0, where.stderr
+    assert Path(where.stdout.strip()).is_relative_to(installed.parent)
+
+
+def test_installed_docgen_renders_the_seed_form(installed, tmp_path):
+    data = shutil.copy(SEED_DATA, tmp_path / "indicator-3.2.yaml")
+    done = _run([installed / "docgen", "render", data, "-o", "out"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = document_text(tmp_path / "out" / "2550-r12-3.2.docx")
+    assert "ระดับผลสัมฤทธิ์ของการสนับสนุนการบริหารราชการจังหวัดแบบบูรณาการ" in text
+
+
+def test_installed_python_api_renders_a_template(installed, tmp_path):
+    script = (
+        "import docgen, docx\n"
+        "d = docx.Document(); d.add_paragraph('ตัวชี้วัด {{ code }}'); d.save('t.docx')\n"
+        "open('o.docx', 'wb').write(docgen.Template('t.docx').render({'code': '3.2'}))\n"
+    )
+    done = _run([installed / "python", "-c", script], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert document_text(tmp_path / "o.docx").strip() == "ตัวชี้วัด 3.2"
+
+
+def test_installed_docgen_serves_the_web_form(installed, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "reports").mkdir()
+    shutil.copy(SEED_DATA, tmp_path / "reports" / "2550-r12-3.2.yaml")
+    process = subprocess.Popen(
+        [str(installed / "docgen"), "serve", "--workspace", "reports", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "docgen serve did not answer"
+                time.sleep(0.2)
+        [stylesheet] = re.findall(r'rel="stylesheet" href="([^"]+)"', page)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}") as answer:
+            css = answer.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert "<h1>รายงานในโฟลเดอร์งาน</h1>" in page  # the front page, from the package's templates
+    assert "2550-r12-3.2.yaml" in page
+    assert "{" in css  # the stylesheet, from the package's static files
+
+
+@pytest.mark.libreoffice
+def test_installed_docgen_doctor_finds_libreoffice_and_the_font(installed, tmp_path):
+    require_tool("soffice")
+    done = _run([installed / "docgen", "doctor"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "LibreOffice:" in done.stdout
+    assert "PDF output font:" in done.stdout
