@@ -37,7 +37,7 @@ def create_app(
 
     `font_dir` is the folder of real TH Sarabun fonts PDFs use, as in ``docgen render``.
     """
-    from docgen.web import views
+    from docgen.web import sheets, views
 
     app = Flask(__name__)
     app.config.update(
@@ -54,6 +54,7 @@ def create_app(
         app.config["TRUSTED_HOSTS"] = trusted_hosts
     app.jinja_env.filters["editor"] = to_editor
     app.register_blueprint(views.bp)
+    app.register_blueprint(sheets.bp)
     return app
 
 

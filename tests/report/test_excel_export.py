@@ -8,8 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers import FIXTURES, REPORT_DATA, REPORT_FIGURES, SEED_DATA
-from sheets import cell_of, set_cell, snapshot
+from helpers import FIXTURES, REPORT_DATA, REPORT_FIGURES, SEED_DATA, cell_of, set_cell, snapshot
 
 from docgen.cli import main
 from docgen.errors import UsageError

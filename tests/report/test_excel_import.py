@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sheets import ENGLISH, HEADER, ROWS, reorder, snapshot, write_csv, write_xlsx
+from helpers import ENGLISH, HEADER, ROWS, reorder, snapshot, write_csv, write_xlsx
 
 from docgen.cli import main
 from docgen.report.data import load

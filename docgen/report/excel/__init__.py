@@ -2,6 +2,6 @@
 
 from docgen.report.excel.importer import Outcome, import_sheet
 from docgen.report.excel.problems import SheetError, SheetProblem
-from docgen.report.excel.writer import export_sheet
+from docgen.report.excel.writer import export_bytes, export_sheet
 
-__all__ = ["Outcome", "SheetError", "SheetProblem", "export_sheet", "import_sheet"]
+__all__ = ["Outcome", "SheetError", "SheetProblem", "export_bytes", "export_sheet", "import_sheet"]

@@ -108,13 +108,18 @@ def sheet_data(reports: Sequence[Report]) -> SheetData:
 def export_sheet(inputs: Sequence[str | Path], output: str | Path) -> SheetData:
     """Write the sheet of the report in `inputs` to `output` (.xlsx or .csv)."""
     output = Path(output)
-    suffix = output.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise UsageError(f"{output.name}: the sheet is written as .xlsx or .csv")
-    sheet = sheet_data([data.load(path) for path in inputs])
-    payload = csv_bytes(sheet) if suffix == ".csv" else xlsx_bytes(sheet)
+    sheet, payload = export_bytes(inputs, output.suffix)
     atomic_write_bytes(output, payload)
     return sheet
+
+
+def export_bytes(inputs: Sequence[str | Path], suffix: str = ".xlsx") -> tuple[SheetData, bytes]:
+    """The sheet of the report in `inputs` as the bytes of an .xlsx or .csv file."""
+    suffix = suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"the sheet is written as .xlsx or .csv, not {suffix or 'no suffix'}")
+    sheet = sheet_data([data.load(path) for path in inputs])
+    return sheet, csv_bytes(sheet) if suffix == ".csv" else xlsx_bytes(sheet)
 
 
 # --------------------------------------------------------------------------- csv
