@@ -16,8 +16,12 @@ import yaml
 
 from docgen.numbers import plain_number
 
+#: libyaml's emitter when PyYAML has it (ten times faster: an import writes thousands of
+#: files); the same text as the pure-Python one but for rare characters such as NEL.
+_SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-class _Dumper(yaml.SafeDumper):
+
+class _Dumper(_SafeDumper):
     """YAML as people write the data format: multi-line text as a block, exact numbers."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -80,13 +81,25 @@ def import_sheet(
     """
     sheet, folder = Path(sheet), Path(workspace)
     table = read_table(sheet, name)
-    outcomes = plan(table, folder, report or {})
+    outcomes = plan(table, folder, report or {}, write=not dry_run)
     if not dry_run:
-        folder.mkdir(parents=True, exist_ok=True)
-        for outcome in outcomes:
-            if outcome.action != "unchanged":
-                atomic_write_bytes(folder / outcome.name, outcome.text.encode("utf-8"))
+        _write(folder, outcomes)
     return outcomes
+
+
+def _write(folder: Path, outcomes: list[Outcome]) -> None:
+    """Each file atomically. An updated file (a clerk's work) is on the disk before its
+    rename; created files, possibly thousands, are synced once at the end."""
+    folder.mkdir(parents=True, exist_ok=True)
+    created = False
+    for outcome in outcomes:
+        if outcome.action == "unchanged":
+            continue
+        fresh = outcome.action == "created"
+        atomic_write_bytes(folder / outcome.name, outcome.text.encode("utf-8"), fsync=not fresh)
+        created = created or fresh
+    if created and hasattr(os, "sync"):
+        os.sync()
 
 
 @dataclass
@@ -100,7 +113,9 @@ class _Target:
     fields: list[str] = field(default_factory=list)
 
 
-def plan(table: Table, folder: Path, overrides: dict[str, Any]) -> list[Outcome]:
+def plan(
+    table: Table, folder: Path, overrides: dict[str, Any], *, write: bool = True
+) -> list[Outcome]:
     """The outcome for each file the sheet touches; raises with every problem found."""
     problems: list[SheetProblem] = []
     info = _report_info(table, overrides, problems)
@@ -158,7 +173,7 @@ def plan(table: Table, folder: Path, overrides: dict[str, Any]) -> list[Outcome]
                 problems += located_problems(target.name, target.raw, target.rows, table)
     if problems:
         raise SheetError(problems, table.file)
-    return [_outcome(target) for target in targets.values()]
+    return [_outcome(target, write) for target in targets.values()]
 
 
 def _report_info(
@@ -251,13 +266,15 @@ def _field_rank(key: str) -> int:
     return _INDICATOR_ORDER.index(key) if key in _INDICATOR_ORDER else len(_INDICATOR_ORDER)
 
 
-def _outcome(target: _Target) -> Outcome:
+def _outcome(target: _Target, write: bool) -> Outcome:
+    """The file's outcome; its new text only when it is to be written (not in a dry run)."""
     codes = [row.code for _, row in sorted(target.rows.items())]
     if target.existing is None:
-        return Outcome(target.name, "created", [], codes, serialize(target.raw, target.name))
+        text = serialize(target.raw, target.name) if write else ""
+        return Outcome(target.name, "created", [], codes, text)
     if not target.fields:
         return Outcome(target.name, "unchanged", [], codes)
-    text = serialize(target.raw, target.name, target.existing.text)
+    text = serialize(target.raw, target.name, target.existing.text) if write else ""
     return Outcome(target.name, "updated", target.fields, codes, text)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,12 @@ from docgen.thai import round_label
 
 FONT = "TH SarabunPSK"
 FONT_SIZE = 16
-MAX_WIDTH = 60
+MAX_WIDTH = 70
+#: A character of TH SarabunPSK 16 is this many of the units Excel counts widths in
+#: (the digit 0 of the default 11-point font).
+CHAR_WIDTH = 1.1
+#: The height of one line of TH SarabunPSK 16 in a row, in points.
+LINE_POINTS = 21
 SCORE_FORMAT = "0.0000"
 
 
@@ -175,6 +181,7 @@ def xlsx_bytes(sheet: SheetData) -> bytes:
     table.title = INDICATOR_SHEET
     font, bold = Font(name=FONT, size=FONT_SIZE), Font(name=FONT, size=FONT_SIZE, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    centred = Alignment(horizontal="center", vertical="top")
     table.append([sheet.title] + [None] * (len(COLUMNS) - 1))
     for cell in table[1]:
         cell.font = bold
@@ -185,21 +192,47 @@ def xlsx_bytes(sheet: SheetData) -> bytes:
     for row in sheet.rows():
         table.append([row.get(c.key) for c in COLUMNS])
         for index, (column, cell) in enumerate(zip(COLUMNS, table[table.max_row], strict=True)):
-            cell.font, cell.alignment = font, wrap
+            cell.font = font
+            cell.alignment = centred if isinstance(cell.value, int | Decimal) else wrap
             cell.number_format = _number_format(column.key, cell.value)
             if cell.value is not None:
                 widths[index] = max(widths[index], display_width(str(cell.value)))
     last = table.cell(table.max_row, 1).row
     for cell in table[last]:
         cell.font = bold
-    for index, column in enumerate(COLUMNS):
-        letter = table.cell(2, index + 1).column_letter
-        table.column_dimensions[letter].width = min(MAX_WIDTH, max(column.width, widths[index] + 2))
+    final = [
+        min(MAX_WIDTH, max(column.width, widths[index] + 2)) for index, column in enumerate(COLUMNS)
+    ]
+    for index, width in enumerate(final):
+        table.column_dimensions[table.cell(2, index + 1).column_letter].width = width
+    for row in table.iter_rows(min_row=2):
+        lines = max(_wrapped_lines(cell.value, final[cell.column - 1]) for cell in row)
+        table.row_dimensions[row[0].row].height = LINE_POINTS * lines + 4
     table.freeze_panes = "B3"
+    _print_setup(table)
     _report_sheet(book.create_sheet(REPORT_SHEET), sheet.info, font, bold)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _wrapped_lines(value: Any, width: float) -> int:
+    """How many lines a wrapped cell takes in a column `width` characters wide (Excel
+    and LibreOffice do not grow a row for wrapped text they did not lay out themselves)."""
+    if value is None:
+        return 1
+    room = max(1, round((width - 2) / CHAR_WIDTH))
+    return sum(max(1, -(-display_width(line) // room)) for line in str(value).split("\n"))
+
+
+def _print_setup(table: Any) -> None:
+    """Printed, the sheet is landscape, one page wide, with the header on every page."""
+    table.page_setup.orientation = "landscape"
+    table.page_setup.paperSize = table.PAPERSIZE_A4
+    table.sheet_properties.pageSetUpPr.fitToPage = True
+    table.page_setup.fitToWidth = 1
+    table.page_setup.fitToHeight = 0
+    table.print_title_rows = "2:2"
 
 
 def _number_format(key: str, value: Any) -> str:
@@ -220,5 +253,5 @@ def _report_sheet(table: Any, info: ReportInfo, font: Any, bold: Any) -> None:
             value.number_format = "yyyy-mm-dd"
     table.column_dimensions["A"].width = 18
     table.column_dimensions["B"].width = max(
-        20, min(MAX_WIDTH, display_width(str(info.organization or "")) + 2)
+        20, min(MAX_WIDTH, math.ceil(display_width(str(info.organization or "")) * CHAR_WIDTH) + 2)
     )
