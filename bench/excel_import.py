@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -90,6 +91,10 @@ def _read_only(path: Path) -> int:
     return count
 
 
+def _extend(outcomes: list, sheet: Path, workspace: Path) -> None:
+    outcomes.extend(import_sheet(sheet, workspace))
+
+
 def _timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -108,14 +113,12 @@ def main(argv: list[str] | None = None) -> None:
         times: dict[str, list[float]] = {"r": [], "d": [], "w": [], "u": []}
         for round_number in range(args.repeat):
             workspace = base / f"ws{round_number}"
-            times["r"].append(_timed(lambda: _read_only(sheet)))
-            times["d"].append(_timed(lambda: import_sheet(sheet, workspace, dry_run=True)))
-            times["w"].append(_timed(lambda: import_sheet(sheet, workspace)))  # noqa: B023
+            times["r"].append(_timed(partial(_read_only, sheet)))
+            times["d"].append(_timed(partial(import_sheet, sheet, workspace, dry_run=True)))
+            times["w"].append(_timed(partial(import_sheet, sheet, workspace)))
             assert len(list(workspace.iterdir())) == args.rows
             outcomes: list = []
-            times["u"].append(
-                _timed(lambda: outcomes.extend(import_sheet(sheet, workspace)))  # noqa: B023
-            )
+            times["u"].append(_timed(partial(_extend, outcomes, sheet, workspace)))
             assert {o.action for o in outcomes} == {"unchanged"}
             shutil.rmtree(workspace)
         floor = statistics.median(times["r"])

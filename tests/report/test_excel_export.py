@@ -17,7 +17,8 @@ from docgen.report.excel import export_sheet, import_sheet
 WORKSPACES = {
     "report": [REPORT_DATA],
     "seed": [SEED_DATA],
-    "several-files": [FIXTURES / "report-2551-r6.yaml"],
+    "many-indicators": [FIXTURES / "report-2551-r6.yaml"],
+    "agreement": [FIXTURES / "agreement-2567-r6.yaml"],
 }
 
 

@@ -71,9 +71,7 @@ def merge_indicator(old: dict[str, Any] | None, row: ParsedRow) -> tuple[dict[st
         _put(new, "status", value)
     new["scoring"] = _scoring(base.get("scoring"), row, given)
     result = _result(base.get("result"), row, given)
-    _put(new, "result", result or None)
-    if old is None:
-        new.setdefault("result", {})
+    _put(new, "result", result if result or "result" in base else None)
     merged = {
         key: base[key] if key in base and same(base[key], value) else value
         for key, value in new.items()

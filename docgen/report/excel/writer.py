@@ -201,7 +201,8 @@ def xlsx_bytes(sheet: SheetData) -> bytes:
     for cell in table[last]:
         cell.font = bold
     final = [
-        min(MAX_WIDTH, max(column.width, widths[index] + 2)) for index, column in enumerate(COLUMNS)
+        min(MAX_WIDTH, max(column.width, math.ceil(widths[index] * CHAR_WIDTH) + 2))
+        for index, column in enumerate(COLUMNS)
     ]
     for index, width in enumerate(final):
         table.column_dimensions[table.cell(2, index + 1).column_letter].width = width
