@@ -93,11 +93,18 @@ def _clear_indicator(indicator: Any) -> Any:
 
 def for_next_round(data: dict[str, Any], sequence: Sequence[int] = DEFAULT_SEQUENCE) -> dict:
     """A copy of a (validated) report's data for the next round, the round's fields cleared."""
-    data = copy.deepcopy(data)
+    data = clear_round(data)
     report = data["report"]
     report["fiscal_year"], report["round"] = next_round(
         int(report["fiscal_year"]), int(report["round"]), sequence
     )
+    return data
+
+
+def clear_round(data: dict[str, Any]) -> dict:
+    """A copy of the data with what belongs to a round cleared, the round itself unchanged."""
+    data = copy.deepcopy(data)
+    report = data["report"]
     report.pop("as_of", None)
     if "sign_off" in report:
         report["sign_off"] = _clear_dates(report["sign_off"])

@@ -344,6 +344,46 @@ class Draft:
         """A one-indicator data file of this draft."""
         return {"schema_version": 1, "report": self.report, "indicator": self.indicator}
 
+    def over(self, report: Any, indicator: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The draft's report and indicator put over a file's: the fields the form has
+        come from the form (a field emptied on the page is gone), the others (status,
+        dimension, sign_off, dimensions, and unknown keys for the validator to name)
+        stay as the file has them."""
+        return (
+            _over(report, self.report, FORM_REPORT_FIELDS),
+            _over(indicator, self.indicator, FORM_INDICATOR_FIELDS),
+        )
+
+
+#: The fields the form edits; a file's other fields pass through a save untouched.
+FORM_REPORT_FIELDS = frozenset({"fiscal_year", "round", "organization", "as_of"})
+FORM_INDICATOR_FIELDS = frozenset(
+    {
+        "code",
+        "name",
+        "supervisors",
+        "supervisor_phone",
+        "collectors",
+        "collector_phone",
+        "description",
+        "weight",
+        "scoring",
+        "result",
+        "explanation",
+        "supporting_factors",
+        "obstacles",
+        "evidence",
+        "expected_score",
+    }
+)
+
+
+def _over(original: Any, edited: dict[str, Any], owned: frozenset[str]) -> dict[str, Any]:
+    kept = (
+        {k: v for k, v in original.items() if k not in owned} if isinstance(original, dict) else {}
+    )
+    return {**edited, **kept}
+
 
 # --------------------------------------------------------------------------- messages
 

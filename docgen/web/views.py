@@ -46,7 +46,12 @@ from docgen.report.context import summary_context
 from docgen.report.data import parse_json, parse_yaml, validate
 from docgen.report.groups import group_reports
 from docgen.report.model import Report
-from docgen.report.next_round import SEQUENCES, remember_sequence, workspace_sequence
+from docgen.report.next_round import (
+    SEQUENCES,
+    clear_round,
+    remember_sequence,
+    workspace_sequence,
+)
 from docgen.thai import ROUNDS, round_label
 from docgen.web.forms import Draft, IndicatorForm, LiveScore, Message, live_score, messages_for
 from docgen.web.workspace import Snapshot, Workspace, serialize
@@ -84,15 +89,16 @@ class Opened:
 
     def merged(self, draft: Draft) -> dict[str, Any]:
         """The whole file with the form's report and indicator put in place."""
+        report, indicator = draft.over(self.raw.get("report"), self.indicator)
         document: dict[str, Any] = {
             "schema_version": self.raw.get("schema_version", 1),
-            "report": draft.report,
+            "report": report,
         }
         if self.index is None:
-            document["indicator"] = draft.indicator
+            document["indicator"] = indicator
         else:
             items = list(self.raw["indicators"])
-            items[self.index] = draft.indicator
+            items[self.index] = indicator
             document["indicators"] = items
         for key, value in self.raw.items():  # unknown keys stay for the validator to name
             document.setdefault(key, value)
@@ -189,6 +195,7 @@ def _page(
     alert: str = "",
     status: int = 200,
     count: int | None = None,
+    action: str | None = None,
 ) -> tuple[str, int]:
     draft = form.to_data()
     messages = messages or []
@@ -210,7 +217,8 @@ def _page(
         notice=notice,
         alert=alert,
         pdf=current_app.config["DOCGEN_PDF"],
-        action=url_for("docgen.edit", name=name, i=index) if name else url_for("docgen.new"),
+        action=action
+        or (url_for("docgen.edit", name=name, i=index) if name else url_for("docgen.new")),
     )
     return html, status
 
@@ -472,7 +480,27 @@ def new() -> tuple[str, int]:
         "และหลักฐานอ้างอิงแล้ว "
         "ตรวจปีงบประมาณและรอบการรายงาน กรอกผลของรอบนี้ แล้วกดบันทึกเพื่อสร้างไฟล์ใหม่"
     )
-    return _page(form, name=None, index=None, notice=notice)
+    action = url_for("docgen.new", **{"from": source, "i": opened.index})
+    return _page(form, name=None, index=None, notice=notice, action=action)
+
+
+def _next_round_document(draft: Draft) -> dict[str, Any]:
+    """The new file's data: the form's, over the fields of the file the next round was
+    started from that the form does not show (status, dimension, the signers, the
+    report's dimensions), with what belongs to a round cleared from them."""
+    source = request.args.get("from")
+    if not source:
+        return draft.document()
+    opened = _open(source, _index_arg(request.args))
+    carried = clear_round(
+        {"report": _mapping(opened.raw.get("report")), "indicator": _mapping(opened.indicator)}
+    )
+    report, indicator = draft.over(carried["report"], carried["indicator"])
+    return {"schema_version": 1, "report": report, "indicator": indicator}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 @bp.post("/new")
@@ -482,16 +510,23 @@ def new_post() -> Any:
     if action != "save":
         return _download(form, action, name=None, index=None)
     draft = form.to_data()
-    report, problems = _problems(draft.document())
+    document = _next_round_document(draft)
+    report, problems = _problems(document)
     if report is None:
         messages = messages_for(problems, draft, form)
         return _page(
-            form, name=None, index=None, messages=messages, alert=_not_saved(messages), status=422
+            form,
+            name=None,
+            index=None,
+            messages=messages,
+            alert=_not_saved(messages),
+            status=422,
+            action=request.full_path if request.args.get("from") else None,
         )
     info = report.report
     name = document_name(info.fiscal_year, info.round, report.indicator.code, ".yaml")
     try:
-        _workspace().save(name, serialize(draft.document(), name), None)
+        _workspace().save(name, serialize(document, name), None)
     except ConflictError as exc:
         return _page(form, name=None, index=None, alert=str(exc), status=409)
     return redirect(url_for("docgen.edit", name=name, saved=1), code=303)

@@ -594,3 +594,36 @@ def test_the_round_sequence_is_chosen_once_for_the_workspace(client, workspace):
     following = client.get(f"/new?from={SEED_NAME}").get_data(as_text=True)
     assert 'value="2551"' in following  # 12 -> the next fiscal year's 6
     assert client.post("/rounds", data={"rounds": "7"}).status_code == 400
+
+
+def test_a_save_keeps_the_fields_the_form_does_not_show(client, workspace):
+    shutil.copy(AGREEMENT, workspace / "agreement.yaml")
+    url = "/edit/agreement.yaml?i=1"  # 1.2: its own sign_off and a dimension
+    _, fields = open_form(client, url)
+    fields["indicator.explanation"] = "แก้คำชี้แจงแล้ว"
+    assert client.post(url, data=fields).status_code == 303
+    saved = yaml.safe_load((workspace / "agreement.yaml").read_text(encoding="utf-8"))
+    original = yaml.safe_load(AGREEMENT.read_text(encoding="utf-8"))
+    assert saved["report"]["dimensions"] == original["report"]["dimensions"]
+    assert saved["report"]["sign_off"] == original["report"]["sign_off"]
+    assert saved["indicators"][1]["sign_off"] == original["indicators"][1]["sign_off"]
+    assert saved["indicators"][1]["dimension"] == "1"
+    assert saved["indicators"][1]["explanation"] == "แก้คำชี้แจงแล้ว"
+    assert saved["indicators"][6]["status"] == "not_assessed"
+
+
+def test_next_round_in_the_form_keeps_status_dimension_and_signers(client, workspace):
+    shutil.copy(AGREEMENT, workspace / "agreement.yaml")
+    page, fields = open_form(client, "/new?from=agreement.yaml&i=1")
+    assert 'action="/new?from=agreement.yaml&amp;i=1"' in page
+    response = client.post("/new?from=agreement.yaml&i=1", data=fields)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    created = yaml.safe_load((workspace / "2567-r9-1.2.yaml").read_text(encoding="utf-8"))
+    assert created["report"]["round"] == 9 and "as_of" not in created["report"]
+    assert created["report"]["dimensions"][0]["code"] == "1"
+    assert created["indicator"]["dimension"] == "1"
+    assert created["indicator"]["sign_off"]["reporter"] == {
+        "name": "นายสมชาย รักงาน",
+        "position": "นักวิเคราะห์นโยบายและแผนปฏิบัติการ",
+    }
+    assert "date" not in created["report"]["sign_off"]["reporter"]
