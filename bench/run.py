@@ -12,7 +12,10 @@ and measures, on the same machine and data:
     the wall time of the `docgen batch` command itself, Python start-up included,
     is printed beside it;
 (d) PDF: one LibreOffice start per document (a warm profile, the same fonts) on a
-    small sample, against `docgen batch --pdf`, a chunk of documents per LibreOffice.
+    small sample, against `docgen batch --pdf`, a chunk of documents per LibreOffice;
+(e) to (h), the paths users take (bench/user_paths.py): the records as YAML against
+    JSON, a plain docxtpl script over the YAML, the render itself against docxtpl
+    and docxtemplater (node), hostile 20 MiB data files.
 
 Every variant loads the same JSON files, validates them, computes the scores and
 builds the same template context; only the way the .docx is made differs.
@@ -46,6 +49,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import user_paths
 from bench.records import write_records
 from docgen import api
 from docgen.batch.inputs import find_inputs
@@ -276,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-docs", type=int, default=60, help="documents for (d) batched")
     parser.add_argument("--repeat", type=int, default=7, help="rounds of (a), (b) and (c)")
     parser.add_argument("--no-pdf", action="store_true", help="skip (d)")
+    parser.add_argument("--yaml-rounds", type=int, default=3, help="rounds of (e)")
+    parser.add_argument("--yaml-plain-sample", type=int, default=300, help="documents for (f)")
+    parser.add_argument("--render-seconds", type=float, default=3.0, help="time for each (g)")
+    parser.add_argument("--no-hostile", action="store_true", help="skip (h)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
@@ -376,6 +384,18 @@ def run(args: argparse.Namespace, work: Path) -> int:
         ),
     ]
 
+    print()
+    extra, extra_checks = user_paths.measure(
+        records,
+        work,
+        args.yaml_rounds,
+        args.yaml_plain_sample,
+        args.render_seconds,
+        not args.no_hostile,
+    )
+    results |= extra
+    checks += extra_checks
+
     if not args.no_pdf:
         pdf_dir = work / "records-pdf"
         write_records(pdf_dir, args.pdf_docs)
@@ -404,7 +424,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     for label, value, target, more_is_better in checks:
         state = verdict(value, target, more_is_better)
         met &= state == "met"
-        print(f"target {label}: {value:.2f} -> {state}")
+        bound = ">=" if more_is_better else "<="
+        print(f"target {label}: {value:.2f} ({bound} {target:g}) -> {state}")
     results["targets_met"] = met
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(parents=True, exist_ok=True)
