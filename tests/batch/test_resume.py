@@ -161,3 +161,16 @@ def _text(path: Path) -> str:
     document = docx.Document(str(path))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_resume_with_summary_keeps_the_documents_and_writes_the_summary(tmp_path):
+    """A summary reads every record again (it is written on each run with --summary);
+    the indicators' documents do not depend on it and stay."""
+    _records(tmp_path / "in")
+    out = tmp_path / "out"
+    _batch(str(tmp_path / "in"), "-o", str(out))
+    before = _stamps(out)
+    assert _batch(str(tmp_path / "in"), "-o", str(out), "--summary", "--resume") == ["skipped"] * 3
+    assert {name: stamp for name, stamp in _stamps(out).items() if name in before} == before
+    summaries = _manifest(out)["summaries"]
+    assert [(out / s["outputs"]["docx"]).is_file() for s in summaries] == [True]
