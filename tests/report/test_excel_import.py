@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from decimal import Decimal
@@ -245,3 +246,30 @@ def test_status_and_dimension_columns(tmp_path):
     write_xlsx(tmp_path / "b.xlsx", header, rows)
     with pytest.raises(SheetError, match="row 3, column สถานะ: expected the status: ประเมิน or "):
         import_sheet(tmp_path / "b.xlsx", tmp_path / "ws")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"not a workbook"), "the file is not an .xlsx workbook"),
+        (
+            lambda p: write_xlsx(p, header=["ชื่อตัวชี้วัด", "น้ำหนัก"], rows=[["x", 1]]),
+            "no header row: expected a row whose first cell is รหัส (or code)",
+        ),
+        (
+            lambda p: write_xlsx(p, header=["รหัส", "หมายเหตุ"], rows=[["1.1", "x"]]),
+            "row 1: the header row lacks the column(s) ชื่อตัวชี้วัด, น้ำหนัก",
+        ),
+        (
+            lambda p: write_xlsx(p, header=["รหัส", "ชื่อตัวชี้วัด", "น้ำหนัก", "weight"], rows=[]),
+            "column weight: the column น้ำหนัก is given twice",
+        ),
+    ],
+    ids=["not-a-workbook", "no-header", "missing-columns", "twice"],
+)
+def test_a_sheet_of_the_wrong_shape_is_refused_with_what_was_expected(tmp_path, make, message):
+    path = tmp_path / "agreement.xlsx"
+    make(path)
+    with pytest.raises(SheetError, match=re.escape(message)):
+        import_sheet(path, tmp_path / "ws")
+    assert not (tmp_path / "ws").exists()
