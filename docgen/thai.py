@@ -10,6 +10,7 @@ Leaf module: it imports nothing else from docgen.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -19,7 +20,14 @@ from typing import Literal
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 from babel.numbers import NumberPattern, parse_pattern
-from pythainlp.util import num_to_thaiword
+
+# PyThaiNLP fails at import where it cannot make its data folder; docgen needs none of it.
+_PYTHAINLP_DATA = os.path.expanduser(os.environ.get("PYTHAINLP_DATA") or "~/pythainlp-data")
+try:
+    os.makedirs(_PYTHAINLP_DATA, exist_ok=True)
+except OSError:
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+from pythainlp.util import num_to_thaiword  # noqa: E402
 
 __all__ = [
     "RoundPeriod",

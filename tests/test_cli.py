@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -208,3 +209,23 @@ def test_serve_on_a_port_in_use_is_an_environment_error(tmp_path):
         )
     assert result.returncode == 3
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_a_home_folder_nobody_can_write_is_no_traceback(tmp_path):
+    """PyThaiNLP makes ~/pythainlp-data at import; a service whose $HOME cannot be
+    written (here: a path under a file) still renders."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHAINLP")}
+    env["HOME"] = str(blocker / "home")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "docgen", "render", str(SEED_DATA), "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert [p.name for p in out.iterdir()] == ["2550-r12-3.2.docx"]

@@ -26,6 +26,26 @@ _RAW_CONTENT = ("script", "style")
 #: How many tokens pass between two calls of the caller's `tick` (its time budget).
 TICK_EVERY = 256
 
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def _no_character(match: re.Match[str]) -> bool:
+    number = int(match[1], 16) if match[1] else int(match[2])
+    return number == 0 or 0xD800 <= number <= 0xDFFF or number > 0x10FFFF
+
+
+def unescape(text: str) -> str:
+    """`html.unescape`, except that a reference to no character (``&#0;``, a
+    surrogate such as ``&#xD800;``, beyond U+10FFFF) is dropped, not shown as U+FFFD.
+
+    >>> unescape("a&#0;b&#xD800;c&#1114112;d &amp; &#x0E01;")
+    'abcd & ก'
+    """
+    if "&#" in text:
+        text = _NUMERIC_REFERENCE.sub(lambda m: "" if _no_character(m) else m[0], text)
+    return html.unescape(text)
+
+
 Attributes = list[tuple[str, str | None]]
 #: ("text", text, []) or ("start" | "end" | "startend", tag name in lower case, attributes)
 Token = tuple[str, str, Attributes]
@@ -90,7 +110,7 @@ def html_tokens(
             name = _NAME.match(source, opening + 1, closing)
             if name:
                 if text:
-                    yield "text", html.unescape("".join(text)), []
+                    yield "text", unescape("".join(text)), []
                     text = []
                 kind, tag, attributes = _tag(source, opening, closing, name)
                 yield kind, tag, attributes
@@ -101,7 +121,7 @@ def html_tokens(
         text.append("<")
         position = opening + 1
     if text:
-        yield "text", html.unescape("".join(text)), []
+        yield "text", unescape("".join(text)), []
 
 
 def _tag(source: str, opening: int, closing: int, name: re.Match[str]) -> Token:
@@ -116,5 +136,5 @@ def _tag(source: str, opening: int, closing: int, name: re.Match[str]) -> Token:
     for found in _ATTRIBUTE.finditer(source, name.end(), last):
         key, double, single, bare = found.groups()
         value = next((v for v in (double, single, bare) if v is not None), None)
-        attributes.append((key.lower(), None if value is None else html.unescape(value)))
+        attributes.append((key.lower(), None if value is None else unescape(value)))
     return kind, tag, attributes

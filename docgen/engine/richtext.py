@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 import markupsafe
 from lxml import etree
 
-from docgen.engine.htmlscan import ScanStats, html_tokens
+from docgen.engine.htmlscan import ScanStats, html_tokens, unescape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -320,7 +320,7 @@ def parse_richtext(source: str, stats: ScanStats | None = None) -> tuple[Block, 
         builder = reader.out
     else:
         builder = _Builder()
-        builder.plain(html.unescape(source), Span())
+        builder.plain(unescape(source), Span())
     builder.flush()
     return tuple(builder.blocks)
 

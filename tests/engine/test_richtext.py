@@ -99,3 +99,18 @@ def test_xml_safe_drops_every_character_xml_cannot_hold_and_keeps_the_rest():
     assert not any(c.isprintable() for c in illegal)
     assert xml_safe(characters) == "".join(c for c in characters if c not in illegal)
     assert xml_safe("ผล\tการ\nดำเนินงาน\x0b") == "ผล\tการ\nดำเนินงาน"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "ก&#0;ข&#xD800;ค&#xdfff;ง&#1114112;จ&#x110000",
+        "<p>ก&#0;ข&#xD800;ค&#xdfff;ง&#1114112;จ&#x110000</p>",
+        "<p><b>ก&#00;ข</b>&#55296;ค&#xDFFF;ง&#99999999999;จ</p>",
+    ],
+    ids=["plain", "html", "html-bold"],
+)
+def test_references_to_no_character_are_dropped_not_shown_as_a_replacement(source):
+    """``&#0;`` and surrogate references name no character: html.unescape shows U+FFFD."""
+    [block] = parse_richtext(source)
+    assert block.text == "กขคงจ"

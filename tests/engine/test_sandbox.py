@@ -167,6 +167,36 @@ HOSTILE = [
         "limit exceeded: the sum filter adds numbers; start must be a number",
     ),
     (
+        "center-over-the-output-limit",
+        "{% for w in [50000] %}{{ 'x'|center(w) }}{% endfor %}",
+        SMALL,
+        TemplateLimitError,
+        "limit exceeded: the center filter would give a value of 50000 characters or items; "
+        "the limit is 10000",
+    ),
+    (
+        "string-filter",
+        "{% set a = range(100000)|list %}{{ ([a] * 1000)|string }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: printing a list or dict of more than 100000 values",
+    ),
+    (
+        "format-filter-width",
+        "{{ '%0999999999d'|format(1) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: the format '%0999999999': 999999999 is over the limit of 100000",
+    ),
+    (
+        "replace-method",
+        "{{ 'abc'.replace('', 'x' * 10000000) }}",
+        DEFAULT_LIMITS,
+        TemplateLimitError,
+        "limit exceeded: replace() would give a value of 40000003 characters or items; "
+        "the limit is 20000000",
+    ),
+    (
         "indent-filter",
         "{{ ('a\\n' * 100000)|indent(1000) }}",
         DEFAULT_LIMITS,

@@ -12,6 +12,7 @@ and render known escape payloads end to end.
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -265,3 +266,59 @@ def test_no_template_reaches_os_or_open(tmp_path, monkeypatch, payload):
     assert "body paragraph 2" in str(caught.value)
     assert not (tmp_path / "CANARY").exists()
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def _unreachable_objects() -> dict[str, Any]:
+    """Objects no template can name today (the walk above proves it), with the
+    attributes that would lead on from them: refused all the same, should one appear."""
+
+    def generator():
+        yield 1
+
+    async def coroutine():
+        return 1
+
+    try:
+        raise ValueError
+    except ValueError as exc:
+        trace = exc.__traceback__
+    started = coroutine()
+    found = {
+        "frame": sys._getframe(),
+        "traceback": trace,
+        "generator": generator(),
+        "coroutine": started,
+        "function": generator,
+        "method": Template.render,
+        "type": str,
+    }
+    started.close()
+    return found
+
+
+@pytest.mark.parametrize("attribute", DANGEROUS)
+def test_dangerous_attributes_are_refused_on_objects_no_template_reaches(env, attribute):
+    for name, value in _unreachable_objects().items():
+        if hasattr(value, attribute):
+            assert isinstance(env.getattr(value, attribute), Undefined), (name, attribute)
+
+
+def test_only_str_format_is_wrapped(env):
+    """A ``format`` method of anything but text is not run through the format sandbox."""
+
+    class Other:
+        def format(self, *args):
+            return "other"
+
+    assert env.wrap_str_format(Other().format) is None
+    assert env.wrap_str_format("{}".format) is not None
+
+
+def test_a_list_over_the_item_limit_is_refused_when_read(env):
+    """Lists a template builds stay under the limit by the operators' checks; one given
+    in the data (through the Python API) is refused when a template reads it."""
+    from docgen.engine.sandbox import MAX_ITEMS, LimitExceeded, metered
+
+    data = {"big": list(range(MAX_ITEMS + 1))}
+    with metered(), pytest.raises(LimitExceeded, match=f"the limit is {MAX_ITEMS}"):
+        env.from_string("{{ data.big|length }}").render(data=data)
