@@ -627,3 +627,20 @@ def test_next_round_in_the_form_keeps_status_dimension_and_signers(client, works
         "position": "นักวิเคราะห์นโยบายและแผนปฏิบัติการ",
     }
     assert "date" not in created["report"]["sign_off"]["reporter"]
+
+
+@pytest.mark.libreoffice
+def test_the_summary_downloads_as_pdf(workspace, tmp_path):
+    require_tool("soffice")
+    shutil.copy(AGREEMENT, workspace / "agreement.yaml")
+    client = create_app(workspace).test_client()  # PDF where LibreOffice is installed
+    page = client.get("/").get_data(as_text=True)
+    link = re.search(r'href="(/summary\?[^"]*format=pdf)"', page).group(1).replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert response.mimetype == "application/pdf"
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(response.data)
+    text = pdf_comparable(pdf_text(path))
+    assert pdf_comparable("สำนักงานจังหวัดตัวอย่าง") in text
+    assert "3.5353" in text
