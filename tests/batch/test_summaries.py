@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import docx
@@ -79,3 +80,36 @@ def test_a_groups_summary_is_the_single_files_summary(batch_out):
     table = next(t for t in document.tables if t.rows[0].cells[-1].text == "ค่าคะแนนถ่วงน้ำหนัก")
     codes = [row.cells[0].text.split(" ", 1)[0] for row in table.rows[2:]]
     assert codes[:6] == ["มิติที่", "1.1", "1.2", "1.3", "1.10", "รวมมิติที่"]
+
+
+def test_batch_web_and_render_give_the_same_summary(tmp_path):
+    """One office's file: `render --summary`, `batch --summary` and the web form's
+    download are the same document."""
+    from docgen import api
+    from docgen.web import create_app
+
+    source = FIXTURES / "agreement-2567-r6.yaml"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / source.name).write_bytes(source.read_bytes())
+    rendered = api.render_report(source, out_dir=tmp_path / "render", summary=True)
+    result = CliRunner().invoke(
+        main, ["batch", str(inputs), "-o", str(tmp_path / "batch"), "--summary", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads((tmp_path / "batch" / "manifest.json").read_text("utf-8"))["summaries"]
+    client = create_app(inputs, pdf=False).test_client()
+    web = client.get(
+        "/summary",
+        query_string={"organization": OFFICES[0], "fiscal_year": 2567, "round": 6},
+    )
+    assert web.status_code == 200
+    (tmp_path / "web.docx").write_bytes(web.data)
+
+    def body(path):
+        with zipfile.ZipFile(path) as package:
+            return package.read("word/document.xml")
+
+    expected = body(rendered.summary.path)
+    assert body(tmp_path / "batch" / entry["outputs"]["docx"]) == expected
+    assert body(tmp_path / "web.docx") == expected
