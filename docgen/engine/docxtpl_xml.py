@@ -2,19 +2,19 @@
 
 docgen calls docxtpl's own code (``patch_xml``, ``resolve_listing``,
 ``fix_tables``), so a docxtpl template means the same here; around it are
-docgen's ``{{p }}`` look and the cheap tests that let most documents skip the
-costly passes.
+docgen's ``{{p }}`` rewrite (`paragraph_tag`) and the cheap tests that let most
+documents skip the costly passes.
 """
 
 from __future__ import annotations
 
-import base64
 import copy
 import re
 
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from docgen.engine.paragraph_tag import keep_paragraph_look
 from docgen.engine.richtext import W_NS
 
 _W = f"{{{W_NS}}}"
@@ -23,12 +23,6 @@ _W = f"{{{W_NS}}}"
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
 _DOCXTPL.docx = None  # its __getattr__ forwards to .docx
 
-_PARAGRAPH_TAG = re.compile(
-    r"<w:p[ >](?:(?!<w:p[ >]).)*?\{\{p\s(?P<expr>(?:(?!\}\}).)*)\}\}.*?</w:p>", re.DOTALL
-)
-_PPR = re.compile(r"<w:pPr>.*?</w:pPr>|<w:pPr/>", re.DOTALL)
-_RUN_START = re.compile(r"<w:r[ >]")
-_RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.DOTALL)
 _GRID_SPAN = f"{_W}tcPr/{_W}gridSpan"
 # docxtpl's fix_tables parses with recover=True, which drops what is not well-formed;
 # docgen parses strictly first, so that broken XML is an error, never a quiet repair.
@@ -39,36 +33,12 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl f
 _IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")  # docxtpl's clean_tags finds tags so
 
 
-def _encode(xml: str) -> str:
-    return base64.b64encode(xml.encode("utf-8")).decode("ascii")
-
-
-def _keep_paragraph_look(xml: str) -> str:
-    """``{{p expr }}`` -> ``{{ (expr)|docgen_paragraphs(pPr, rPr) }}`` with the look captured."""
-
-    def replace(match: re.Match) -> str:
-        whole = match.group(0)
-        tag_at = whole.index("{{p")
-        ppr_match = _PPR.search(whole, 0, tag_at)
-        ppr = ppr_match.group(0) if ppr_match else ""
-        run_starts = [m.start() for m in _RUN_START.finditer(whole, 0, tag_at)]
-        rpr = ""
-        if run_starts:
-            run_xml = whole[run_starts[-1] : tag_at]
-            rpr_match = _RPR.search(run_xml)
-            rpr = rpr_match.group(0) if rpr_match else ""
-        expr = match.group("expr").strip()
-        return f"{{{{ ({expr})|docgen_paragraphs('{_encode(ppr)}', '{_encode(rpr)}') }}}}"
-
-    return _PARAGRAPH_TAG.sub(replace, xml)
-
-
 def preprocess(xml: str) -> str:
     """docgen's ``{{p}}`` look, then docxtpl's patch_xml, on one part's XML text.
 
     Tags must already be whole in one ``<w:t>`` each (`repair_tags` does that).
     """
-    xml = _DOCXTPL.patch_xml(_keep_paragraph_look(xml))
+    xml = _DOCXTPL.patch_xml(keep_paragraph_look(xml))
     if "&amp;" in xml:  # what Word shows as "&" in a tag is "&" to Jinja, as "<" and ">" are
         xml = _IN_TAG.sub(lambda m: m.group(0).replace("&amp;", "&"), xml)
     return xml

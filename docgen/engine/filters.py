@@ -10,7 +10,6 @@ Thai digits apply: the template's own static text is never changed.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
 import difflib
@@ -21,20 +20,17 @@ from typing import Any
 
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
-from lxml import etree
-from markupsafe import Markup
 
 from docgen import thai
+from docgen.engine.paragraph_tag import FILTER as PARAGRAPH_FILTER
+from docgen.engine.paragraph_tag import paragraph_filter
 from docgen.engine.richtext import (
-    W_NS,
     RichText,
     WordParagraphs,
     escape_markup,
     printable,
-    text_paragraph,
-    to_wordml,
 )
-from docgen.engine.sandbox import MeteredSandbox, bounded_text, emit, ensure_room, note_other_markup
+from docgen.engine.sandbox import MeteredSandbox, bounded_text, emit, note_other_markup
 from docgen.numbers import format_score, plain_number
 
 DIGIT_STYLES = ("arabic", "thai")
@@ -79,54 +75,6 @@ def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]
             raise FilterError(text) from None
 
     return wrapper
-
-
-def _b64(text: str) -> str:
-    return base64.b64decode(text).decode("utf-8")
-
-
-def _paragraph_filter(transform: Callable[[str], str]) -> Callable[..., Markup]:
-    """``{{p value }}``: a value as paragraphs with the replaced paragraph's look."""
-
-    @functools.lru_cache(maxsize=256)
-    def props(ppr64: str, rpr64: str) -> tuple[str, str]:
-        ppr, rpr = _b64(ppr64), _b64(rpr64)
-        _check_properties(ppr, "pPr")
-        _check_properties(rpr, "rPr")
-        return ppr, rpr
-
-    def docgen_paragraphs(value: Any, ppr64: str = "", rpr64: str = "") -> Markup:
-        ppr, rpr = props(ppr64, rpr64)
-        if isinstance(value, RichText):
-            ensure_room(_wordml_size(value, len(ppr), len(rpr)))
-            return WordParagraphs(to_wordml(value.blocks, ppr, rpr, transform))
-        if hasattr(value, "__html__"):  # docxtpl RichTextParagraph, Listing, Markup
-            return Markup(value.__html__())
-        text = "" if value is None else _to_text(value)
-        return WordParagraphs(text_paragraph(text, ppr, rpr, transform))
-
-    return docgen_paragraphs
-
-
-def _check_properties(xml: str, name: str) -> None:
-    """The look `{{p }}` copies must be one ``w:pPr``/``w:rPr`` element (or none):
-    what the filter prints is trusted as whole paragraphs."""
-    if not xml:
-        return
-    try:
-        element = etree.fromstring(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"the paragraph look is not well-formed XML ({exc})") from None
-    if [etree.QName(child).localname for child in element] != [name] or element.text:
-        raise ValueError(f"the paragraph look must be one w:{name} element")
-
-
-def _wordml_size(value: RichText, ppr: int, rpr: int) -> int:
-    """About how long `to_wordml` output is, to refuse a huge one before building it."""
-    size = 0
-    for block in value.blocks:
-        size += ppr + 100 + sum(len(span.text) + rpr + 60 for span in block.spans)
-    return size
 
 
 def _to_text(value: Any) -> str:
@@ -281,7 +229,7 @@ def custom_environment(
     decides what a template may reach through them)."""
     transform = digit_transform(digits)
     own = template_filters()
-    own["docgen_paragraphs"] = _paragraph_filter(transform)
+    own[PARAGRAPH_FILTER] = paragraph_filter(transform, _to_text)
     environment = MeteredSandbox(
         filters={**(filters or {}), **own},
         autoescape=True,

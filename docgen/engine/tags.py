@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from docgen.engine.paragraph_tag import as_written
 from docgen.errors import Location
 
 CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -16,9 +17,6 @@ _OPENER = re.compile(r"\{\{|\{%|\{#")
 _STRAY = re.compile(r"\}\}|%\}")
 _PARTS = re.compile(r"^\{([{%#])([-+]?)(.*?)([-+]?)([}%#])\}$", re.DOTALL)
 _WORD = re.compile(r"\s*([A-Za-z_]\w*)")
-_PARAGRAPH_FORM = re.compile(
-    r"^\{\{ \((?P<expr>.*)\)\|docgen_paragraphs\('[^']*', '[^']*'\) \}\}$", re.S
-)
 _DOCXTPL_PREFIX = re.compile(r"^\{([{%#])(?:tr|tc|p|r) ")
 
 
@@ -83,9 +81,7 @@ def normalise(tag: str) -> str:
 
 def written_form(tag: str, paragraph_text: str) -> str:
     """The tag as the maintainer typed it (``{%p for ... %}``, ``{{p ... }}``)."""
-    paragraph_form = _PARAGRAPH_FORM.match(tag)
-    if paragraph_form:
-        tag = "{{p " + paragraph_form.group("expr") + " }}"
+    tag = as_written(tag)
     wanted = normalise(tag)
     for span in find_tags(paragraph_text)[0]:
         if normalise(span.text) == wanted:
