@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from docgen.errors import UsageError
+from docgen.report.data import DATA_SUFFIXES
 
-#: Data files a folder is searched for.
-DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 #: Stands for standard input among the inputs (one JSON report per line).
 STDIN = "-"
 

@@ -27,8 +27,8 @@ from docgen.report.yaml_events import EXOTIC, parse_events
 
 #: The default bounds (see `docgen.limits.Limits`), kept here under their old names.
 MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
-MAX_NODES = DEFAULT_LIMITS.values
-MAX_DEPTH = DEFAULT_LIMITS.depth
+#: The files a report is read from: YAML (what people edit) or JSON (what scripts send).
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
 #: The deepest field of the data format: indicators[i].result.steps[j].detail.
 FORMAT_DEPTH = 6
 

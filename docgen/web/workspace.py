@@ -21,10 +21,9 @@ from filelock import FileLock, Timeout
 
 from docgen.errors import ConflictError, DataError, Problem, WorkspaceError
 from docgen.output import TEMP_PREFIX, atomic_write_bytes
-from docgen.report.data import MAX_FILE_BYTES
+from docgen.report.data import DATA_SUFFIXES, MAX_FILE_BYTES
 from docgen.report.writing import leading_comments, serialize
 
-DATA_SUFFIXES = (".yaml", ".yml", ".json")
 __all__ = ["Snapshot", "Workspace", "digest_of", "leading_comments", "serialize"]
 MAX_NAME_LENGTH = 200
 #: How long a save waits for another process's save of the same file.

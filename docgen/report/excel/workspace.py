@@ -16,9 +16,8 @@ import yaml
 
 from docgen.errors import DataError
 from docgen.output import TEMP_PREFIX
-from docgen.report.data import check_values, parse_json, read_text
+from docgen.report.data import DATA_SUFFIXES, check_values, parse_json, read_text
 
-DATA_SUFFIXES = (".yaml", ".yml", ".json")
 Key = tuple[int, int, str]  # fiscal year, round, code
 
 
