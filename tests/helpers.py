@@ -16,6 +16,7 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
+import yaml
 from lxml import etree
 
 from docgen.pdf.fonts import FontSetup
@@ -40,6 +41,16 @@ REPORT_FIGURES = {
 }
 DEFAULT_TEMPLATE = TEMPLATES / "kpi_report.docx"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def seed_data(**changes: dict[str, Any]) -> dict[str, Any]:
+    """A fresh copy of the seed form's data as YAML reads it (dates as dates), with the
+    fields of its sections changed: ``seed_data(report={"round": 6}, indicator={"weight": 0})``.
+    """
+    raw = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
+    for section, fields in changes.items():
+        raw[section] = {**raw[section], **fields}
+    return raw
 
 
 def require(what: str, available: bool) -> None:

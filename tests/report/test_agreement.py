@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from helpers import SEED_DATA
+import yaml
+from helpers import SEED_DATA, seed_data
 
 from docgen.errors import DataError
 from docgen.report.data import loads
@@ -16,11 +17,9 @@ SEED_YAML = SEED_DATA.read_text(encoding="utf-8")
 
 
 def seed_with(fiscal_year: int, round_months: int, as_of: str) -> str:
-    return (
-        SEED_YAML.replace("fiscal_year: 2550", f"fiscal_year: {fiscal_year}")
-        .replace("round: 12", f"round: {round_months}")
-        .replace("as_of: 2007-09-30", f"as_of: {as_of}")
-    )
+    changes = {"fiscal_year": fiscal_year, "round": round_months}
+    changed = seed_data(report={**changes, "as_of": dt.date.fromisoformat(as_of)})
+    return yaml.safe_dump(changed, allow_unicode=True)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import REPORT_DATA, SEED_DATA
+from helpers import REPORT_DATA, SEED_DATA, seed_data
 
 from docgen.cli import main
 from docgen.errors import DataError
@@ -308,7 +308,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
 
 
 def test_list_indices_appear_in_field_paths():
-    raw = yaml.safe_load(SEED_YAML)
+    raw = seed_data()
     indicator = raw.pop("indicator")
     second = json.loads(json.dumps(indicator, default=str))
     second["code"] = "3.3"
@@ -324,7 +324,7 @@ def test_list_indices_appear_in_field_paths():
 
 
 def test_json_and_yaml_carry_the_same_report(tmp_path):
-    raw = yaml.safe_load(SEED_YAML)
+    raw = seed_data()
     path = tmp_path / "seed.json"
     path.write_text(json.dumps(raw, default=str, ensure_ascii=False), encoding="utf-8")
     assert load(path) == load(SEED_DATA)
@@ -462,9 +462,7 @@ def test_an_endless_stream_is_read_only_up_to_the_limit(tmp_path):
 
 
 def _seed_with(code: str, name: str) -> dict:
-    raw = json.loads(json.dumps(yaml.safe_load(SEED_YAML), default=str))
-    raw["indicator"]["code"], raw["indicator"]["name"] = code, name
-    return raw
+    return json.loads(json.dumps(seed_data(indicator={"code": code, "name": name}), default=str))
 
 
 def _as_yaml(code_escape: str, name_escape: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from helpers import SEED_DATA
+from helpers import SEED_DATA, seed_data
 from werkzeug.datastructures import MultiDict
 
 from docgen.errors import DataError
@@ -16,10 +16,7 @@ from docgen.web.workspace import serialize
 
 @pytest.fixture(scope="module")
 def seed_raw() -> dict:
-    from docgen.report.data import parse_yaml
-
-    raw, _, _ = parse_yaml(SEED_DATA.read_text(encoding="utf-8"))
-    return raw
+    return seed_data()
 
 
 def problems_of(draft) -> list:

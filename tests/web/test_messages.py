@@ -6,10 +6,10 @@ import copy
 import re
 
 import pytest
-from helpers import SEED_DATA
+from helpers import seed_data
 
 from docgen.errors import DataError
-from docgen.report.data import parse_yaml, validate
+from docgen.report.data import validate
 from docgen.web.messages import field_label, thai_message
 
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -71,8 +71,7 @@ SPOILS = {
 
 @pytest.fixture(scope="module")
 def seed_raw():
-    raw, _, _ = parse_yaml(SEED_DATA.read_text(encoding="utf-8"))
-    return raw
+    return seed_data()
 
 
 @pytest.mark.parametrize("spoil", SPOILS.values(), ids=SPOILS.keys())

@@ -18,6 +18,7 @@ from helpers import (
     pdf_comparable,
     pdf_text,
     require_tool,
+    seed_data,
     squash,
 )
 from support import SEED_NAME, client, error_for, form_fields, open_form, score_row, workspace
@@ -340,7 +341,7 @@ def test_a_blank_new_form_says_what_is_missing_and_writes_nothing(client, worksp
 
 
 def test_one_indicator_of_a_file_with_several_is_edited_in_place(client, workspace):
-    raw = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
+    raw = seed_data()
     second = {**raw["indicator"], "code": "3.3", "expected_score": None}
     document = {
         "schema_version": 1,
@@ -363,7 +364,7 @@ def test_one_indicator_of_a_file_with_several_is_edited_in_place(client, workspa
 
 
 def test_a_json_file_is_saved_as_json(client, workspace):
-    raw = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
+    raw = seed_data()
     raw["report"]["as_of"] = raw["report"]["as_of"].isoformat()
     (workspace / "seed.json").write_text(json.dumps(raw, ensure_ascii=False))
     _, fields = open_form(client, "/edit/seed.json")
