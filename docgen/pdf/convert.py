@@ -11,12 +11,10 @@ font setup from :mod:`docgen.pdf.fonts` (so Thai text breaks lines as in Word).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -28,6 +26,7 @@ from pathlib import Path
 from docgen.errors import OutputError
 from docgen.output import atomic_move
 from docgen.pdf.fonts import INSTALL_HINT, FontSetup, prepare_pdf_fonts
+from docgen.pdf.process import kill_group, spawn
 
 #: Environment variable naming the soffice program to use.
 SOFFICE_ENV = "DOCGEN_SOFFICE"
@@ -206,18 +205,7 @@ class _Converter:
         ]
         timed_out = False
         with log_path.open("wb") as log:
-            try:
-                proc = subprocess.Popen(
-                    cmd,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env=self.env,
-                    cwd=self.work,
-                    start_new_session=True,  # its own process group: we can kill it all
-                )
-            except OSError as exc:
-                raise OutputError(f"cannot start {self.soffice}: {exc}") from exc
+            proc = spawn(cmd, env=self.env, cwd=self.work, stdout=log)
             try:
                 seen, last_progress = 0, time.monotonic()
                 while proc.poll() is None:
@@ -230,7 +218,7 @@ class _Converter:
                         break
             finally:
                 if proc.poll() is None:
-                    _kill_group(proc)
+                    kill_group(proc)
         if timed_out or proc.returncode != 0:
             self.discard_profile()
         for job in jobs:
@@ -239,19 +227,6 @@ class _Converter:
                 job.pdf = produced
         log_text = log_path.read_text("utf-8", errors="replace")
         return _Run(timed_out=timed_out, returncode=proc.returncode, log=log_text)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Stop soffice and the soffice.bin it started (same process group, made by us)."""
-    try:
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=30)
 
 
 def _failure(job: _Job, run: _Run, timeout: float) -> str:

@@ -566,12 +566,17 @@ def _download(
 
 
 def _to_pdf(file_name: str, payload: bytes) -> bytes:
+    """The download's PDF: by the server's warm LibreOffice (started at the first
+    download and kept), or by a LibreOffice of its own where there is no UNO bridge."""
     from docgen.pdf.convert import convert_to_pdf
+    from docgen.pdf.warm import shared_converter, warm_available
 
+    font_dir = current_app.config["DOCGEN_FONT_DIR"]
+    if warm_available():
+        return shared_converter(font_dir).convert_bytes(payload, file_name)
     with current_app.config["DOCGEN_PDF_LOCK"], tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / file_name
         source.write_bytes(payload)
-        font_dir = current_app.config["DOCGEN_FONT_DIR"]
         [result] = convert_to_pdf([source], Path(folder), font_dir=font_dir)
         if not result.ok:
             raise OutputError(f"PDF conversion failed for {file_name}: {result.error}")
