@@ -233,7 +233,14 @@ def _wrote_pdf(pdf: Path, font: str | None, verbose: bool) -> str:
     is_flag=True,
     help="Skip documents whose output is newer than their input and the template.",
 )
-@click.option("--pdf", is_flag=True, help="Also make PDFs, a chunk of documents per LibreOffice.")
+@click.option("--pdf", is_flag=True, help="Also make PDFs, one warm LibreOffice per job.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Render on a Dask cluster: its scheduler (tcp://HOST:8786), or local:N for N "
+    "worker processes here. Needs: pip install 'docgen[distributed]'.",
+)
 @click.option(
     "--pdf-timeout",
     type=click.FloatRange(min=1),
@@ -264,6 +271,7 @@ def batch(
     jobs: int | None,
     resume: bool,
     pdf: bool,
+    scheduler: str | None,
     pdf_timeout: float,
     font_dir: Path | None,
     quiet: bool,
@@ -285,6 +293,7 @@ def batch(
     \b
       docgen batch data/ -o output --jobs 4 --pdf
       my-export-script | docgen batch - -o output
+      docgen batch data/ -o output --pdf --scheduler tcp://10.0.0.5:8786
     """
     from docgen.batch.inputs import STDIN, find_inputs, read_json_lines
     from docgen.batch.progress import make_progress
@@ -322,6 +331,7 @@ def batch(
                 progress=make_progress(sys.stderr, quiet),
                 stop=stop,
                 summary_template=summaries,
+                scheduler=scheduler,
             )
     except DocgenError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -358,16 +368,31 @@ def _batch_summary(result) -> None:
 
 @main.command()
 @_FONT_DIR
-def doctor(font_dir: Path | None) -> None:
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Also check a Dask scheduler (tcp://HOST:8786): its workers and their LibreOffice.",
+)
+def doctor(font_dir: Path | None, scheduler: str | None) -> None:
     """Check what PDF output needs: LibreOffice, Thai fonts, and which font PDFs use;
-    and which YAML parser reads data files."""
+    which YAML parser reads data files; and with --scheduler, a Dask cluster."""
     from docgen.pdf.doctor import doctor_report
     from docgen.report.data import yaml_parser_name
 
     report = doctor_report(font_dir=font_dir)
     click.echo(str(report))
     click.echo(f"YAML parser: {yaml_parser_name()}")
-    sys.exit(0 if report.ok else 3)
+    ok = report.ok
+    if scheduler is not None:
+        from docgen.batch.cluster import check_scheduler
+
+        try:
+            click.echo(check_scheduler(scheduler))
+        except DocgenError as exc:
+            click.echo(f"scheduler: {exc}")
+            ok = False
+    sys.exit(0 if ok else 3)
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -86,6 +87,8 @@ def fake_soffice(tmp_path, monkeypatch):
     log = tmp_path / "soffice.log"
     monkeypatch.setenv("DOCGEN_SOFFICE", str(script))
     monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))
+    # the fake speaks no UNO: PDFs take the chunked path, one fake process per chunk
+    monkeypatch.setenv("DOCGEN_UNO_PYTHON", shutil.which("false") or "/bin/false")
 
     def starts() -> list[tuple[int, str, int, list[str]]]:
         if not log.exists():

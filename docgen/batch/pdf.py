@@ -1,10 +1,14 @@
-"""PDF copies of a batch's documents, a chunk of documents per LibreOffice process."""
+"""PDF copies of a batch's documents: by warm LibreOffices (one per job, kept for the
+whole batch), or, where LibreOffice's Python bridge is missing, a chunk of documents
+per LibreOffice process."""
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,13 +32,41 @@ def convert_pdfs(
     jobs: int,
     timeout: float,
     font_setup: Any,
+    converters: Sequence[Any] | None = None,
 ) -> None:
-    """PDF copies, a chunk of documents per LibreOffice process, `jobs` at a time."""
-    from concurrent.futures import ThreadPoolExecutor
+    """PDF copies, `jobs` at a time: by `converters` (warm ones; None: one per job for
+    this batch where the UNO bridge is there, chunks of documents per process where not;
+    empty: chunks)."""
 
     from docgen.pdf.convert import convert_to_pdf
+    from docgen.pdf.warm import WarmConverter, warm_available
 
     progress.start("PDFs", len(wanted))
+    own: list[WarmConverter] = []
+    if converters is None and warm_available():
+        own = [WarmConverter(timeout=timeout, font_setup=font_setup) for _ in range(jobs)]
+        converters = own
+    idle: queue.SimpleQueue = queue.SimpleQueue()
+    for converter in converters or ():
+        idle.put(converter)
+
+    def convert_warm(chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str, str]]:
+        """(document, its PDF or None, why not, font), one document after another by a
+        warm LibreOffice; each PDF is written beside its document."""
+        converter = idle.get()
+        try:
+            made: list[tuple[Outcome, Path | None, str, str]] = []
+            for outcome in chunk:
+                if stop.is_set():
+                    break
+                source = settings.out_dir / outcome.outputs["docx"]
+                result = converter.convert_file(source, source.with_suffix(".pdf"))
+                made.append((outcome, result.pdf, result.error or "", result.font))
+            return made
+        except DocgenError as exc:  # LibreOffice cannot start
+            return [(outcome, None, str(exc), "") for outcome in chunk]
+        finally:
+            idle.put(converter)
 
     def convert(number: int, chunk: list[Outcome]) -> list[tuple[Outcome, Path | None, str, str]]:
         """(document, its PDF or None, why not, font) for a chunk, in one LibreOffice process.
@@ -44,6 +76,8 @@ def convert_pdfs(
         from many folders; each PDF is then moved beside its document."""
         if stop.is_set():
             return []
+        if converters:
+            return convert_warm(chunk)
         sources = [settings.out_dir / o.outputs["docx"] for o in chunk]
         staging = settings.out_dir / temp_name(f"pdf-{number}")
         try:
@@ -67,6 +101,18 @@ def convert_pdfs(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
+    try:
+        _collect(convert, wanted, settings, manifest, progress, jobs)
+    finally:
+        for converter in own:
+            converter.close()
+    progress.finish()
+
+
+def _collect(convert, wanted, settings, manifest, progress, jobs) -> None:
+    """Run `convert` over the chunks, `jobs` at a time; record each PDF as it comes."""
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="docgen-pdf") as pool:
         chunks = _pdf_chunks(wanted, jobs)
         futures = [pool.submit(convert, number, chunk) for number, chunk in enumerate(chunks)]
@@ -86,7 +132,6 @@ def convert_pdfs(
                 manifest.change(replace(outcome, needs_pdf=False), was)
             progress.advance(len(pairs), failed)
             manifest.write_now_and_then()
-    progress.finish()
 
 
 def _pdf_chunks(wanted: list[Outcome], jobs: int) -> list[list[Outcome]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -191,10 +192,20 @@ def _still_standing(
     return outcomes
 
 
-def render_record(record: Record, settings: Settings) -> list[Outcome]:
+#: Reads a record's data: (record, limits) -> Report.
+Loader = Callable[[Record, Limits], Any]
+#: Keeps a rendered document: (path relative to the output folder, its bytes).
+Writer = Callable[[str, bytes], None]
+
+
+def render_record(
+    record: Record, settings: Settings, *, load: Loader | None = None, write: Writer | None = None
+) -> list[Outcome]:
     """Load, validate, score and render one record; write its documents.
 
-    Never raises for a problem of the record: it becomes a failed outcome.
+    Never raises for a problem of the record: it becomes a failed outcome. A cluster
+    worker gives `load` (the data came with the task) and `write` (the bytes go back
+    to the client, which writes them).
     """
     source = source_of(record.input, record.text)
     if settings.resume:
@@ -202,9 +213,8 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
         if standing is not None:
             return standing
     try:
-        report = load_record(
-            record, settings.template.limits
-        )  # the limits travel with the template
+        # the limits travel with the template
+        report = (load or load_record)(record, settings.template.limits)
         names = output_names(report)
     except DataError as exc:
         return [failure(record, _data_error(exc if exc.file else exc.with_file(record.name)))]
@@ -232,7 +242,10 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
             continue
         try:
             payload = settings.template.render(indicator_context(report, indicator, score))
-            atomic_write_bytes(settings.out_dir / relative, payload, fsync=False)
+            if write is None:
+                atomic_write_bytes(settings.out_dir / relative, payload, fsync=False)
+            else:
+                write(relative, payload)
         except TemplateError as exc:
             outcomes.append(
                 replace(outcome, status=FAILED, error=_template_error(exc), needs_pdf=False)
@@ -246,10 +259,12 @@ def render_record(record: Record, settings: Settings) -> list[Outcome]:
     return outcomes
 
 
-def render_safely(record: Record, settings: Settings) -> list[Outcome]:
+def render_safely(
+    record: Record, settings: Settings, *, load: Loader | None = None, write: Writer | None = None
+) -> list[Outcome]:
     """`render_record`, with a bug in docgen reported as that record's failure."""
     try:
-        return render_record(record, settings)
+        return render_record(record, settings, load=load, write=write)
     except Exception as exc:  # a bug must not cost the other records their documents
         message = f"{record.name}: internal error, please report it: {type(exc).__name__}: {exc}"
         return [failure(record, {"kind": "internal", "message": message})]

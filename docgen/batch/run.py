@@ -12,8 +12,8 @@ Every file is written atomically, so an interrupted batch (Ctrl-C, SIGTERM,
 a crash) leaves only complete documents, and ``resume`` keeps the documents
 of inputs unchanged since the manifest recorded them (`docgen.batch.resume`).
 Two reports that give one file both fail, and neither replaces what is there.
-PDF copies are made after the documents, a chunk of documents per LibreOffice
-process.
+PDF copies are made after the documents, by one warm LibreOffice per job. With
+a Dask scheduler, the same batch runs on a cluster (`docgen.batch.cluster`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from docgen.batch.resume import FINGERPRINT_KEY, earlier_documents, fingerprint
 from docgen.batch.summaries import convert_summary_pdfs, write_summaries
 from docgen.batch.workers import in_background, run_here, run_in_workers
 from docgen.engine.template import Template
+from docgen.errors import UsageError
 from docgen.output import clean_stale_temp_files, temp_name
 
 
@@ -143,14 +144,21 @@ def _render_all(
     stop: threading.Event,
     jobs: int,
     total: int | None,
+    cluster: dict[str, Any] | None = None,
 ) -> None:
-    """Every record's documents, here or in `jobs` worker processes."""
+    """Every record's documents, here, in `jobs` worker processes, or on a Dask cluster
+    (`cluster`: the client and the options of `run_on_cluster`)."""
     iterator = iter(records)
     if total is None:
         iterator = in_background(iterator, stop)
     jobs = max(1, min(jobs, total) if total is not None else jobs)
     try:
-        if jobs == 1:
+        if cluster is not None:
+            from docgen.batch.cluster import run_on_cluster
+
+            progress.start("records", total)
+            run_on_cluster(iterator, settings, sink.add, stop, **cluster)
+        elif jobs == 1:
             progress.start("records", total)
             run_here(iterator, settings, sink.add, stop)
         else:
@@ -181,22 +189,50 @@ def run_batch(
     progress: Progress | None = None,
     stop: threading.Event | None = None,
     summary_template: Template | None = None,
+    scheduler: str | Any | None = None,
+    pdf_converters: Sequence[Any] | None = None,
+    _label: str | None = None,
 ) -> BatchResult:
     """Render every record into `out_dir` and keep ``out_dir/manifest.json``.
 
-    `jobs` above 1 renders in that many worker processes. `stop` (set by
+    `jobs` above 1 renders in that many worker processes. `scheduler` (a Dask
+    scheduler's address, ``local:N``, or a ``distributed.Client``) renders on that
+    cluster instead, PDFs included. `pdf_converters` (warm converters, one per job)
+    are used and kept rather than started for this batch. `stop` (set by
     `stop_on_signals`) ends the batch cleanly: no new records are started,
     those under way are finished and recorded. Raises only when nothing can
-    run (the output folder cannot be written, LibreOffice is missing for `pdf`).
+    run (the output folder cannot be written, LibreOffice is missing for `pdf`,
+    the scheduler cannot be reached).
     With `summary_template`, one summary per (organization, fiscal year, round) is
     written after the documents and listed in the manifest under ``summaries``.
     """
+    if scheduler is not None and resume:
+        raise UsageError("--resume is not available with --scheduler yet")
+    if isinstance(scheduler, str):
+        from docgen.batch.cluster import connect
+
+        with connect(scheduler) as client:
+            return run_batch(
+                records,
+                template,
+                out_dir,
+                jobs=jobs,
+                pdf=pdf,
+                pdf_timeout=pdf_timeout,
+                font_dir=font_dir,
+                total=total,
+                progress=progress,
+                stop=stop,
+                summary_template=summary_template,
+                scheduler=client,
+                _label=scheduler,
+            )
     started = time.monotonic()
     out_dir = Path(out_dir)
     progress = progress or NoProgress()
     stop = stop or threading.Event()
     font_setup = None
-    if pdf:  # before any document: a missing LibreOffice or Thai font stops everything
+    if pdf and scheduler is None:  # before any document: no LibreOffice or Thai font stops all
         from docgen.pdf.convert import find_soffice
         from docgen.pdf.fonts import prepare_pdf_fonts
 
@@ -207,6 +243,10 @@ def run_batch(
     shape = fingerprint(template.path, template.digits)
     earlier = earlier_documents(out_dir / MANIFEST_NAME, shape) if resume else {}
     options = {"digits": template.digits, "resume": resume, "pdf": pdf, "jobs": jobs}
+    cluster = None
+    if scheduler is not None:
+        options["scheduler"] = _label or str(scheduler.scheduler.address)
+        cluster = {"client": scheduler, "pdf_timeout": pdf_timeout, "font_dir": font_dir}
     manifest = Manifest(out_dir, template.path, options, {FINGERPRINT_KEY: shape})
     manifest.write("running")
     claims = _claims_folder(out_dir)
@@ -216,12 +256,22 @@ def run_batch(
     if summary_template is not None:  # the summaries read the records again
         records = (kept.append(record) or record for record in records)
     try:
-        _render_all(records, settings, sink, progress, stop, jobs, total)
+        _render_all(records, settings, sink, progress, stop, jobs, total, cluster)
     finally:
         shutil.rmtree(claims, ignore_errors=True)
     if sink.pdf_wanted and not stop.is_set():
         wanted = [sink.pdf_wanted[key] for key in sorted(sink.pdf_wanted)]
-        convert_pdfs(wanted, settings, manifest, progress, stop, jobs, pdf_timeout, font_setup)
+        convert_pdfs(
+            wanted,
+            settings,
+            manifest,
+            progress,
+            stop,
+            jobs,
+            pdf_timeout,
+            font_setup,
+            pdf_converters,
+        )
     if summary_template is not None and not stop.is_set():
         manifest.summaries = write_summaries(kept, summary_template, out_dir)
         if pdf:

@@ -144,8 +144,12 @@ class _Office:
         fd = self.bridge.stdout.fileno()
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0:
                 raise _Lost("timeout")
+            if not select.select([fd], [], [], min(left, 0.5))[0]:
+                if self.office.poll() is not None:  # e.g. a soffice that cannot start
+                    raise _Lost(self.why_gone())
+                continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 raise _Lost(self.why_gone())
