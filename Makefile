@@ -42,8 +42,9 @@ test: $(STAMP) lint
 fuzz: $(STAMP)
 	DOCGEN_FUZZ=1 $(PY) -m pytest tests/test_fuzz.py -n 2 -q -p no:cacheprovider
 
+# bench.run: .docx speed and memory; bench.scale: warm PDFs and a Dask LocalCluster
 bench: $(STAMP)
-	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS); status=$$?; $(PY) -m bench.scale $(SCALE_ARGS) && exit $$status
 
 clean:
 	rm -rf $(VENV) output/*.docx output/*.pdf .pytest_cache
