@@ -28,6 +28,7 @@ from docgen.batch.render import (
     Outcome,
     Settings,
     _conflict,  # one home for a conflict's outcome
+    _still_standing,  # and for what `--resume` keeps
     claim,
     failure,
     render_safely,
@@ -257,6 +258,11 @@ def _tasks(
             yield chunk
             chunk = []
             continue
+        if settings.resume:  # decided here, from this machine's files and manifest
+            standing = _still_standing(record, settings, source_of(record.input, record.text))
+            if standing is not None:
+                add([(record.index, standing)])  # a missing PDF is made here afterwards
+                continue
         shipped = ship(record, settings.template.limits)
         if shipped is None:
             add([(record.index, render_safely(record, settings))])

@@ -36,7 +36,6 @@ from docgen.batch.resume import FINGERPRINT_KEY, earlier_documents, fingerprint
 from docgen.batch.summaries import convert_summary_pdfs, write_summaries
 from docgen.batch.workers import in_background, run_here, run_in_workers
 from docgen.engine.template import Template
-from docgen.errors import UsageError
 from docgen.output import clean_stale_temp_files, temp_name
 
 
@@ -206,8 +205,6 @@ def run_batch(
     With `summary_template`, one summary per (organization, fiscal year, round) is
     written after the documents and listed in the manifest under ``summaries``.
     """
-    if scheduler is not None and resume:
-        raise UsageError("--resume is not available with --scheduler yet")
     if isinstance(scheduler, str):
         from docgen.batch.cluster import connect
 
@@ -217,6 +214,7 @@ def run_batch(
                 template,
                 out_dir,
                 jobs=jobs,
+                resume=resume,
                 pdf=pdf,
                 pdf_timeout=pdf_timeout,
                 font_dir=font_dir,
@@ -225,6 +223,7 @@ def run_batch(
                 stop=stop,
                 summary_template=summary_template,
                 scheduler=client,
+                pdf_converters=pdf_converters,
                 _label=scheduler,
             )
     started = time.monotonic()

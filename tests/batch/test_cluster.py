@@ -141,3 +141,15 @@ def test_two_reports_that_give_one_file_fail_alike_on_the_cluster(tmp_path, sche
         "conflict",
         "conflict",
     ]
+
+
+def test_resume_on_the_cluster_keeps_what_stands_and_renders_what_changed(tmp_path, scheduler):
+    paths = write_records(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    first = batch(tmp_path / "in", out, scheduler=scheduler)
+    assert (first.written, first.skipped) == (6, 0)
+    later = paths[2].stat().st_mtime_ns + 10**9
+    os.utime(paths[2], ns=(later, later))  # this input changed since
+    again = batch(tmp_path / "in", out, scheduler=scheduler, resume=True)
+    assert (again.written, again.skipped, again.failed) == (1, 5, 0)
+    assert [e["status"] for e in entries(out)] == ["skipped"] * 2 + ["written"] + ["skipped"] * 3
