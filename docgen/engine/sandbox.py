@@ -610,6 +610,8 @@ class _NoFiles(BaseLoader):
 
 
 _STR_FORMAT = frozenset({"format", "format_map"})
+#: What ``d.name`` finds on a plain dict before its items (``d.items`` is the method).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 class _CountingGenerator(CodeGenerator):
@@ -663,7 +665,14 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
     # number is bounded by the template's size. What they read is checked,
     # because text a template doubles in a namespace grows without a call.
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if (type(obj), attribute) in self._plain:  # known safe: read it directly
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            # What Jinja's lookup comes to for a plain dict (which has no attribute of
+            # that name), without the AttributeError it raises and catches on the way.
+            try:
+                value = obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        elif (type(obj), attribute) in self._plain:  # known safe: read it directly
             try:
                 value = getattr(obj, attribute)
             except AttributeError:

@@ -16,10 +16,13 @@ import docx
 import pytest
 from click.testing import CliRunner
 from helpers import SEED_DATA, make_template
+from jinja2 import Undefined
 from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from docgen import api
 from docgen.cli import main
+from docgen.engine.filters import make_environment
 from docgen.engine.sandbox import LimitExceeded, bounded_text
 from docgen.engine.template import Template
 from docgen.errors import TemplateError, TemplateLimitError, TemplateSecurityError
@@ -490,3 +493,52 @@ def test_memory_limit_stops_a_template_within_every_step_limit(tmp_path, tag):
         f"{path}, body paragraph 1: limit exceeded: the template created more than 512 MB "
         "of values for one document, the memory limit"
     ), done.stderr[-2000:]
+
+
+# A plain dict's keys are read without Jinja's attribute-first detour; what a
+# name finds must not change: dict methods win over keys of the same name, a
+# missing key is undefined, a dict subclass takes Jinja's own way.
+DICT_DATA = {"items": ["x", "y"], "keys": "k", "get": "g", "name": "n", "_hidden": "h"}
+
+
+class _DictSubclass(dict):
+    pass
+
+
+@pytest.mark.parametrize("data", [DICT_DATA, _DictSubclass(DICT_DATA)], ids=["dict", "subclass"])
+@pytest.mark.parametrize(
+    "attribute", ["items", "keys", "get", "values", "name", "_hidden", "missing", "__globals__"]
+)
+def test_reading_a_dict_key_finds_what_jinja_finds(data, attribute):
+    env = make_environment()
+    ours = env.getattr(data, attribute)
+    jinjas = ImmutableSandboxedEnvironment.getattr(env, data, attribute)
+    assert type(ours) is type(jinjas)
+    if isinstance(ours, Undefined):
+        assert (ours._undefined_name, ours._undefined_obj) == (attribute, data)
+    else:
+        assert ours == jinjas
+
+
+def test_dict_methods_and_keys_of_the_same_name_print_as_before(tmp_path):
+    tags = [
+        "{{ d.name }}|{{ d._hidden }}|{{ d['items']|join(',') }}|{{ d['keys'] }}|{{ d['get'] }}",
+        "{{ d.items()|list|length }}|{{ d.keys()|list|first }}|{{ d.get('name') }}",
+        "{{ d.missing is undefined }}|{{ d.items is defined }}|{{ d.get('missing', '-') }}",
+    ]
+    path = make_template(tmp_path / "t.docx", tags)
+    payload = Template(path).render({"d": DICT_DATA})
+    texts = [p.text for p in docx.Document(io.BytesIO(payload)).paragraphs]
+    assert texts == ["n|h|x,y|k|g", "5|items|n", "True|True|-"]
+
+
+def test_printing_a_missing_dict_key_names_the_fields_it_has(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["{{ d.missing }}"])
+    with pytest.raises(TemplateError, match=r"no field 'missing' \(its fields: items, keys, get"):
+        Template(path).render({"d": DICT_DATA})
+
+
+def test_a_dict_key_longer_than_the_output_limit_is_refused(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["{{ d.big }}"])
+    with pytest.raises(TemplateLimitError, match="reading 'big' gives a value of 10001 characters"):
+        Template(path, limits=SMALL).render({"d": {"big": "x" * 10_001}})
