@@ -420,7 +420,11 @@ def serve(
     try:
         from docgen import web
     except ImportError as exc:  # flask/waitress are the `web` extra
-        click.echo(f"error: the web form needs docgen[web] installed ({exc})", err=True)
+        click.echo(
+            f"error: the web form needs docgen's web extra ({exc}); install it with:\n"
+            "    pip install 'docgen[web]'",
+            err=True,
+        )
         sys.exit(3)
     if workspace is None:
         workspace = web.DEFAULT_WORKSPACE

@@ -30,22 +30,52 @@ def _run(args: list, cwd: Path, timeout: float = 600) -> subprocess.CompletedPro
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The bin/ folder of a fresh venv holding docgen[web] installed from its wheel."""
-    home = tmp_path_factory.mktemp("user")
+def wheel(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("dist")
     assert not home.resolve().is_relative_to(ROOT)
-    dist = home / "dist"
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "--quiet", "-w", dist], home
+        [sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "--quiet", "-w", home], home
     )
     assert built.returncode == 0, built.stderr
-    [wheel] = dist.glob("docgen-*.whl")
+    [found] = home.glob("docgen-*.whl")
+    return found
+
+
+def _install(home: Path, requirement: str) -> Path:
+    """The bin/ folder of a fresh venv in `home` with `requirement` installed."""
     made = _run([sys.executable, "-m", "venv", home / "venv"], home)
     assert made.returncode == 0, made.stderr
     bin_dir = home / "venv" / "bin"
-    added = _run([bin_dir / "python", "-m", "pip", "install", "--quiet", f"{wheel}[web]"], home)
+    added = _run([bin_dir / "python", "-m", "pip", "install", "--quiet", requirement], home)
     assert added.returncode == 0, added.stderr
     return bin_dir
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory, wheel) -> Path:
+    """The bin/ folder of a fresh venv holding docgen[web] installed from its wheel."""
+    return _install(tmp_path_factory.mktemp("user"), f"{wheel}[web]")
+
+
+@pytest.fixture(scope="module")
+def installed_without_web(tmp_path_factory, wheel) -> Path:
+    """docgen alone: no Flask, no waitress, no filelock."""
+    return _install(tmp_path_factory.mktemp("plain"), str(wheel))
+
+
+def test_without_the_web_extra_the_cli_works_and_serve_says_how_to_add_it(
+    installed_without_web, tmp_path
+):
+    absent = _run([installed_without_web / "python", "-c", "import flask"], tmp_path)
+    assert absent.returncode != 0  # the extra really is missing
+    data = shutil.copy(SEED_DATA, tmp_path / "indicator-3.2.yaml")
+    done = _run([installed_without_web / "docgen", "render", data, "-o", "out"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "2550-r12-3.2.docx").exists()
+    served = _run([installed_without_web / "docgen", "serve"], tmp_path, timeout=60)
+    assert served.returncode == 3
+    assert "pip install 'docgen[web]'" in served.stderr
+    assert "Traceback" not in served.stderr
 
 
 def test_the_wheel_holds_the_package_not_the_checkout(installed):

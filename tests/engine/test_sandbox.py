@@ -170,6 +170,13 @@ HOSTILE = [
         "limit exceeded: the sum filter adds numbers; start must be a number",
     ),
     (
+        "printed-output",
+        "{% for a in range(2000) %}{{ 'x' * 10 }}{% endfor %}",
+        SMALL,
+        TemplateLimitError,
+        "limit exceeded: the document would be larger than 10000 characters, the output limit",
+    ),
+    (
         "center-over-the-output-limit",
         "{% for w in [50000] %}{{ 'x'|center(w) }}{% endfor %}",
         SMALL,
