@@ -76,7 +76,7 @@ def _distributed() -> Any:
 
 
 @contextlib.contextmanager
-def connect(address: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
+def connect(address: str, *, timeout: float | None = None) -> Iterator[Any]:
     """A Dask client for `address`: ``tcp://HOST:PORT`` (a running scheduler) or
     ``local:N`` (a LocalCluster of N worker processes, stopped afterwards)."""
     distributed = _distributed()
@@ -98,7 +98,7 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
             yield client
         return
     try:
-        client = distributed.Client(address, timeout=timeout)
+        client = distributed.Client(address, timeout=timeout or CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(
             f"--scheduler {address}: cannot reach a Dask scheduler there ({exc}); start one "
