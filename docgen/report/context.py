@@ -11,10 +11,13 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from docgen import thai
+from docgen.engine.media import Picture, PictureError, load_picture
 from docgen.engine.richtext import RichText
+from docgen.errors import DataError, Problem
 from docgen.report.agreement import (
     SignerView,
     SignOffView,
@@ -25,6 +28,7 @@ from docgen.report.agreement import (
 )
 from docgen.report.model import (
     STATUS_TEXT,
+    EvidenceItem,
     Indicator,
     MilestoneScoring,
     Person,
@@ -95,7 +99,9 @@ class IndicatorView:
     explanation: RichText
     supporting_factors: RichText
     obstacles: RichText
-    evidence: list[str]
+    evidence: list[str] = field(
+        metadata={"doc": "หลักฐานอ้างอิง; each prints its text, and its .image the photo given"}
+    )
     expected_score: Decimal | None
     # computed
     is_milestone: bool = field(metadata={"doc": "Whether scoring.method is milestone"})
@@ -280,7 +286,70 @@ def _result_text(indicator: Indicator, score: Score) -> str:
     return thai.with_unit(_number(indicator.result.value), scoring.unit)
 
 
-def indicator_view(indicator: Indicator, score: Score | None = None) -> IndicatorView:
+#: How wide an evidence photo prints: about half the form's text width.
+EVIDENCE_PHOTO_MM = 80
+
+
+class EvidenceView(str):
+    """One line of หลักฐานอ้างอิง: prints as its text; `image` is its photo or None."""
+
+    image: Picture | None = None
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+
+def _picture(folder: Path | None, path: str, where: str, **size: float) -> Picture:
+    """A picture the data names, or a DataError that names the field."""
+    try:
+        if folder is None:
+            raise PictureError(
+                "a picture needs the data file's folder; this data was not read from a file"
+            )
+        return load_picture(folder, path, **size)
+    except PictureError as exc:
+        raise DataError(Problem(where, str(exc))) from None
+
+
+def _evidence(indicator: Indicator, folder: Path | None, where: str) -> list[str]:
+    views = []
+    for index, item in enumerate(indicator.evidence):
+        if isinstance(item, EvidenceItem):
+            view = EvidenceView(item.text)
+            if item.image:
+                view.image = _picture(
+                    folder,
+                    item.image,
+                    f"{where}.evidence[{index}].image",
+                    width_mm=EVIDENCE_PHOTO_MM,
+                )
+        else:
+            view = EvidenceView(item)
+        views.append(view)
+    return views
+
+
+def image_function(folder: Path | None):
+    """The templates' ``image(path, width_mm=..., height_mm=...)``: a PNG or JPEG
+    named relative to the data file's folder, which it may not leave."""
+
+    def image(path: str, width_mm: float | None = None, height_mm: float | None = None) -> Picture:
+        if folder is None:
+            raise PictureError(
+                "image() needs the data file's folder; this data was not read from a file"
+            )
+        return load_picture(folder, path, width_mm=width_mm, height_mm=height_mm)
+
+    return image
+
+
+def indicator_view(
+    indicator: Indicator,
+    score: Score | None = None,
+    folder: Path | None = None,
+    where: str = "indicator",
+) -> IndicatorView:
     score = score or score_indicator(indicator)
     scoring = indicator.scoring
     steps = _steps(indicator)
@@ -305,7 +374,7 @@ def indicator_view(indicator: Indicator, score: Score | None = None) -> Indicato
         explanation=_rich(indicator.explanation),
         supporting_factors=_rich(indicator.supporting_factors),
         obstacles=_rich(indicator.obstacles),
-        evidence=list(indicator.evidence),
+        evidence=_evidence(indicator, folder, where),
         expected_score=indicator.expected_score,
         is_milestone=milestone,
         steps=steps,
@@ -340,11 +409,14 @@ def report_view(info: ReportInfo) -> ReportView:
 
 
 def indicator_context(report: Report, indicator: Indicator, score: Score | None = None) -> dict:
-    """The context of one indicator's document: ``report``, ``indicator`` and ``sign_off``."""
+    """The context of one indicator's document: ``report``, ``indicator``, ``sign_off``
+    and ``image()``."""
+    where = _where(report, report.all_indicators.index(indicator))
     return {
         "report": report_view(report.report),
-        "indicator": indicator_view(indicator, score),
+        "indicator": indicator_view(indicator, score, report.folder, where),
         "sign_off": sign_off_view(indicator, report.report.sign_off, indicator.sign_off),
+        "image": image_function(report.folder),
     }
 
 
@@ -352,8 +424,10 @@ def summary_view(report: Report, report_score: ReportScore | None = None) -> Sum
     indicators = report.all_indicators
     report_score = report_score or score_report(indicators)
     views = [
-        indicator_view(indicator, score)
-        for indicator, score in zip(indicators, report_score.scores, strict=True)
+        indicator_view(indicator, score, report.folder, _where(report, index))
+        for index, (indicator, score) in enumerate(
+            zip(indicators, report_score.scores, strict=True)
+        )
     ]
     groups = [
         GroupView(
@@ -381,15 +455,21 @@ def summary_view(report: Report, report_score: ReportScore | None = None) -> Sum
 
 
 def summary_context(report: Report, report_score: ReportScore | None = None) -> dict:
-    """The context of a report's summary: ``report``, ``summary`` and ``sign_off`` (the
-    report's, over the defaults of the first indicator in code order)."""
+    """The context of a report's summary: ``report``, ``summary``, ``sign_off`` (the
+    report's, over the defaults of the first indicator in code order) and ``image()``."""
     indicators = report.all_indicators
     first = indicators[in_code_order(indicators)[0]] if indicators else None
     return {
         "report": report_view(report.report),
         "summary": summary_view(report, report_score),
         "sign_off": sign_off_view(first, report.report.sign_off),
+        "image": image_function(report.folder),
     }
+
+
+def _where(report: Report, index: int) -> str:
+    """The field path of an indicator in the data file."""
+    return "indicator" if report.indicators is None else f"indicators[{index}]"
 
 
 def view_fields(view: type) -> list[tuple[str, Any]]:

@@ -645,7 +645,9 @@ def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Report:
     path = Path(path)
     text = read_text(path, limits)
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
-    return loads(text, fmt, path, limits)
+    report = loads(text, fmt, path, limits)
+    report._folder = path.resolve().parent  # pictures are named relative to it
+    return report
 
 
 def loads(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -203,6 +205,11 @@ class Signer(_Strict):
     date: dt.date | None = Field(
         default=None, description="ISO date of signing; missing prints a dotted line"
     )
+    signature: Text | None = Field(
+        default=None,
+        description="A picture of the signature (PNG or JPEG) in the data file's folder, "
+        "e.g. signatures/name.png",
+    )
 
 
 class SignOff(_Strict):
@@ -213,6 +220,16 @@ class SignOff(_Strict):
     )
     certifier: Signer | None = Field(
         default=None, description="ผู้รับรองข้อมูล; default: the first supervisor"
+    )
+
+
+class EvidenceItem(_Strict):
+    """One line of หลักฐานอ้างอิง with a photo printed under it."""
+
+    text: Text = Field(min_length=1, description="The evidence, as the list shows it")
+    image: Text | None = Field(
+        default=None,
+        description="A photo (PNG or JPEG) in the data file's folder, e.g. photos/a.jpg",
     )
 
 
@@ -235,7 +252,9 @@ class Indicator(_Strict):
     explanation: RichTextSource = Field(default="", description="คำชี้แจงการปฏิบัติงาน (rich text)")
     supporting_factors: RichTextSource = Field(default="", description="ปัจจัยสนับสนุน (rich text)")
     obstacles: RichTextSource = Field(default="", description="อุปสรรค; empty prints - ไม่มี -")
-    evidence: list[Text] = Field(default_factory=list, description="หลักฐานอ้างอิง")
+    evidence: list[Text | EvidenceItem] = Field(
+        default_factory=list, description="หลักฐานอ้างอิง: text, or {text, image} with a photo"
+    )
     expected_score: Number | None = Field(
         default=None, description="The score the clerk believes is right; checked"
     )
@@ -381,6 +400,13 @@ class Report(_Strict):
             for index, indicator in enumerate(self.all_indicators)
             if indicator.dimension_code not in codes
         ]
+
+    #: The data file's folder, where its pictures are (None: not read from a file).
+    _folder: Path | None = PrivateAttr(default=None)
+
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
 
     @property
     def all_indicators(self) -> list[Indicator]:
