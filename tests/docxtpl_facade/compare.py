@@ -1,6 +1,7 @@
 """What a reader of a .docx sees, to compare two documents by: the text of the
 body, headers, footers and notes (paragraphs, tabs, line and page breaks), the
-pictures (media parts by content hash) and the document properties."""
+pictures (media parts by content hash, each drawing's size) and the document
+properties."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _PROPERTY_PARTS = ("docProps/core.xml", "docProps/custom.xml")
 
@@ -50,6 +52,12 @@ def properties(xml: bytes) -> dict[str, str]:
     return found
 
 
+def _extents(xml: bytes) -> list[tuple[str, str]]:
+    """The size of each drawing (EMU), in document order."""
+    root = etree.fromstring(xml)
+    return [(e.get("cx"), e.get("cy")) for e in root.iter(f"{{{_WP}}}extent")]
+
+
 def seen(path: Path) -> dict[str, object]:
     """Everything compared of one document."""
     with zipfile.ZipFile(path) as archive:
@@ -65,9 +73,9 @@ def seen(path: Path) -> dict[str, object]:
             for n in names
             if n.startswith("word/media/")
         )
-        result["drawings"] = sum(
-            archive.read(n).count(b"<wp:docPr") for n in names if _TEXT_PARTS.match(n)
-        )
+        result["drawings"] = {
+            name: _extents(archive.read(name)) for name in names if _TEXT_PARTS.match(name)
+        }
     return result
 
 
