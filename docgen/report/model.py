@@ -408,6 +408,15 @@ class Report(_Strict):
     def folder(self) -> Path | None:
         return self._folder
 
+    def __eq__(self, other: object) -> bool:
+        """Equal data are equal wherever they were read from (the folder is not data)."""
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
+
     @property
     def all_indicators(self) -> list[Indicator]:
         return [self.indicator] if self.indicator is not None else list(self.indicators or [])

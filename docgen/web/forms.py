@@ -100,6 +100,8 @@ class IndicatorForm:
     supporting_factors: str = ""
     obstacles: str = ""
     evidence: list[str] = field(default_factory=list)
+    #: The photo each evidence row carries ("" for none), kept as the file names it.
+    evidence_images: list[str] = field(default_factory=list)
     keep_expected: bool = False
 
     # ------------------------------------------------------------------ in
@@ -147,7 +149,13 @@ class IndicatorForm:
             explanation=_shown(indicator.get("explanation")),
             supporting_factors=_shown(indicator.get("supporting_factors")),
             obstacles=_shown(indicator.get("obstacles")),
-            evidence=[_shown(item) for item in _sequence(indicator.get("evidence"))],
+            evidence=[
+                _shown(_evidence_text(item)) for item in _sequence(indicator.get("evidence"))
+            ],
+            evidence_images=[
+                _shown(item.get("image")) if isinstance(item, dict) else ""
+                for item in _sequence(indicator.get("evidence"))
+            ],
             keep_expected=indicator.get("expected_score") is not None,
         )
 
@@ -170,6 +178,7 @@ class IndicatorForm:
                 )
             )
         evidence = _rows(post, "indicator.evidence", None)
+        images = _rows(post, "indicator.evidence", ("image",))
         return cls(
             fiscal_year=line("report.fiscal_year"),
             round=line("report.round"),
@@ -193,6 +202,7 @@ class IndicatorForm:
             supporting_factors=_rich(post, "indicator.supporting_factors"),
             obstacles=_rich(post, "indicator.obstacles"),
             evidence=[_one_line(item.get("", "")) for item in evidence],
+            evidence_images=[_one_line(item.get("image", "")) for item in images],
             keep_expected="keep_expected" in post,
         )
 
@@ -230,7 +240,10 @@ class IndicatorForm:
         for row_index, item in enumerate(self.evidence):
             if item:
                 where[f"indicator.evidence[{len(evidence)}]"] = f"indicator.evidence[{row_index}]"
-                evidence.append(item)
+                image = (
+                    self.evidence_images[row_index] if row_index < len(self.evidence_images) else ""
+                )
+                evidence.append({"text": item, "image": image} if image else item)
         indicator["evidence"] = evidence
         if self.keep_expected:
             live = live_score(indicator)
@@ -518,6 +531,11 @@ def _progress_of_percent(text: str) -> Decimal | str | None:
     the validator as it is."""
     number = _number(text)
     return number / 100 if isinstance(number, Decimal) else number
+
+
+def _evidence_text(item: Any) -> Any:
+    """An evidence item's text: the item itself, or the text of one with a photo."""
+    return item.get("text") if isinstance(item, dict) else item
 
 
 def _shown(value: Any) -> str:

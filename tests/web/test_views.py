@@ -645,3 +645,19 @@ def test_the_summary_downloads_as_pdf(workspace, tmp_path):
     text = pdf_comparable(pdf_text(path))
     assert pdf_comparable("สำนักงานจังหวัดตัวอย่าง") in text
     assert "3.5353" in text
+
+
+def test_an_evidence_photo_stays_through_an_unchanged_save(client, workspace):
+    raw = yaml.safe_load((workspace / SEED_NAME).read_text(encoding="utf-8"))
+    raw["indicator"]["evidence"][1] = {"text": "ภาพการประชุม", "image": "photos/a.png"}
+    (workspace / SEED_NAME).write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    page, fields = open_form(client, SEED_URL)
+    assert fields["indicator.evidence[1]"] == "ภาพการประชุม"  # the text, not a Python dict
+    assert "รูปภาพ: photos/a.png" in page
+    fields["indicator.evidence[0]"] = "ข้อแรกที่แก้"
+    assert client.post(SEED_URL, data=fields).status_code == 303
+    saved = yaml.safe_load((workspace / SEED_NAME).read_text(encoding="utf-8"))
+    assert saved["indicator"]["evidence"][:2] == [
+        "ข้อแรกที่แก้",
+        {"text": "ภาพการประชุม", "image": "photos/a.png"},
+    ]
