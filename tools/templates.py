@@ -3,14 +3,15 @@
     python -m tools.templates            # rewrite docgen/templates/*.docx in place
 
 The official form (kpi_report.docx) keeps everything a clerk or maintainer edited in
-Word; this script only (re)writes its round boxes, its score row and the signature
-block after หลักฐานอ้างอิง. The summary (kpi_summary.docx) is rebuilt whole from its
+Word; this script only (re)writes its round boxes, its score row, the evidence photo
+under each item and the signature block after หลักฐานอ้างอิง. The summary (kpi_summary.docx) is rebuilt whole from its
 own styles and page setup, as a plain Word table a person can edit. Running the
 script twice gives the same documents.
 """
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -200,7 +201,7 @@ def sign_off_block(document: Document, width: int) -> Table:
         signer = f"sign_off.{who}"
         lines = [
             (role, True),
-            (f"ลงชื่อ {SIGN_LINE}", False),
+            (f"ลงชื่อ {{{{ {signer}.signature or '{SIGN_LINE}' }}}}", False),
             (f"({{{{ {signer}.name or '{NAME_DOTS}' }}}})", False),
             (f"ตำแหน่ง {{{{ {signer}.position or '{FIELD_DOTS}' }}}}", False),
             (
@@ -255,10 +256,34 @@ def build_form(path: Path = FORM) -> None:
     cells = score_row.cells
     _set_paragraph_text(cells[-2].paragraphs[0], FORM_SCORE)
     _set_paragraph_text(cells[-1].paragraphs[0], FORM_WEIGHTED)
+    _evidence_photos(document)
     _remove_sign_off(document)
     _paragraph(document)
     sign_off_block(document, _text_width(document))
     document.save(str(path))
+
+
+EVIDENCE_LOOP = "{%p for item in indicator.evidence %}"
+EVIDENCE_PHOTO = ("{%p if item.image %}", "{{ item.image }}", "{%p endif %}")
+
+
+def _evidence_photos(document: Document) -> None:
+    """Under each evidence item, its photo (centred) when the data gives one."""
+    paragraphs = document.paragraphs
+    if any(p.text.strip() == EVIDENCE_PHOTO[1] for p in paragraphs):
+        return
+    loop = next(i for i, p in enumerate(paragraphs) if p.text.strip() == EVIDENCE_LOOP)
+    previous = paragraphs[loop + 1]  # the item's own paragraph: its indent is kept
+    for text in EVIDENCE_PHOTO:
+        element = copy.deepcopy(previous._p)
+        for child in list(element):
+            if child is not element.pPr:
+                element.remove(child)
+        previous._p.addnext(element)
+        previous = Paragraph(element, previous._parent)
+        previous.add_run(text)
+        if text == EVIDENCE_PHOTO[1]:
+            _align(previous, "center")
 
 
 def _text_width(document: Document) -> int:

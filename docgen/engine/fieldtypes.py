@@ -14,10 +14,11 @@ import typing
 from decimal import Decimal
 from typing import Any
 
+from docgen.engine.media import Picture
 from docgen.engine.richtext import RichText
 
 #: Values a template prints; they have no fields to walk into.
-LEAVES = (str, int, Decimal, bool, dt.date, RichText)
+LEAVES = (str, int, Decimal, bool, dt.date, RichText, Picture)
 
 #: What ``loop`` offers inside a ``{% for %}``.
 LOOP_FIELDS: dict[str, Any] = {
@@ -59,6 +60,7 @@ def type_name(kind: Any) -> str:
         bool: "yes/no",
         dt.date: "date",
         RichText: "rich text",
+        Picture: "picture",
     }
     return names.get(kind, "value")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from docgen.engine.media import Picture
 from docgen.report.model import Dimension, Indicator, Person, Signer, SignOff
 from docgen.report.scoring import exact_sum
 
@@ -26,6 +27,10 @@ class SignerView:
     name: str | None = field(metadata={"doc": "Name; empty prints a dotted line"})
     position: str | None = field(metadata={"doc": "Position; empty prints a dotted line"})
     date: dt.date | None = field(metadata={"doc": "Date of signing; empty prints a dotted line"})
+    signature: Picture | None = field(
+        default=None,
+        metadata={"doc": "The signature's picture from the data; empty prints a dotted line"},
+    )
 
 
 @dataclass(frozen=True)

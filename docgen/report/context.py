@@ -7,6 +7,7 @@ the data contract's, with computed fields added beside them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field, fields
@@ -34,6 +35,7 @@ from docgen.report.model import (
     Person,
     Report,
     ReportInfo,
+    SignOff,
 )
 from docgen.report.scoring import ReportScore, Score, score_indicator, score_report
 
@@ -415,7 +417,14 @@ def indicator_context(report: Report, indicator: Indicator, score: Score | None 
     return {
         "report": report_view(report.report),
         "indicator": indicator_view(indicator, score, report.folder, where),
-        "sign_off": sign_off_view(indicator, report.report.sign_off, indicator.sign_off),
+        "sign_off": _signatures(
+            sign_off_view(indicator, report.report.sign_off, indicator.sign_off),
+            report.folder,
+            [
+                ("report.sign_off", report.report.sign_off),
+                (f"{where}.sign_off", indicator.sign_off),
+            ],
+        ),
         "image": image_function(report.folder),
     }
 
@@ -462,9 +471,37 @@ def summary_context(report: Report, report_score: ReportScore | None = None) -> 
     return {
         "report": report_view(report.report),
         "summary": summary_view(report, report_score),
-        "sign_off": sign_off_view(first, report.report.sign_off),
+        "sign_off": _signatures(
+            sign_off_view(first, report.report.sign_off),
+            report.folder,
+            [("report.sign_off", report.report.sign_off)],
+        ),
         "image": image_function(report.folder),
     }
+
+
+#: How high a signature prints on the ลงชื่อ line.
+SIGNATURE_MM = 12
+
+
+def _signatures(
+    view: SignOffView, folder: Path | None, sign_offs: list[tuple[str, SignOff | None]]
+) -> SignOffView:
+    """The block with each signer's signature picture: the last `sign_offs` giving one."""
+    signers = {}
+    for role in ("reporter", "certifier"):
+        given = [
+            (f"{where}.{role}.signature", getattr(s, role).signature)
+            for where, s in sign_offs
+            if s is not None and getattr(s, role) is not None and getattr(s, role).signature
+        ]
+        signer = getattr(view, role)
+        if given:
+            where, path = given[-1]
+            picture = _picture(folder, path, where, height_mm=SIGNATURE_MM)
+            signer = dataclasses.replace(signer, signature=picture)
+        signers[role] = signer
+    return SignOffView(**signers)
 
 
 def _where(report: Report, index: int) -> str:

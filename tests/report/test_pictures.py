@@ -10,34 +10,30 @@ import zipfile
 import docx
 import pytest
 import yaml
-from helpers import SEED_DATA, TEMPLATES, make_template, png_bytes, require_tool
+from helpers import SEED_DATA, make_template, png_bytes, require_tool
 
 from docgen import api
 from docgen.errors import DataError, TemplateError
-from docgen.report.template_edits import add_evidence_photos
 
 PHOTO = png_bytes(120, 80, (30, 120, 30))
+SIGNATURE = png_bytes(90, 30, (20, 20, 160))
 
 
 @pytest.fixture
 def data_folder(tmp_path):
-    """The seed's data beside photos/a.png, its second evidence item with the photo."""
+    """The seed's data beside photos/a.png and signatures/r.png: its second evidence item
+    with the photo, the reporter signing with the signature."""
     folder = tmp_path / "data"
     (folder / "photos").mkdir(parents=True)
     (folder / "photos" / "a.png").write_bytes(PHOTO)
+    (folder / "signatures").mkdir()
+    (folder / "signatures" / "r.png").write_bytes(SIGNATURE)
     raw = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
     evidence = raw["indicator"]["evidence"]
     evidence[1] = {"text": evidence[1], "image": "photos/a.png"}
+    raw["report"]["sign_off"] = {"reporter": {"signature": "signatures/r.png"}}
     (folder / "seed.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return folder
-
-
-@pytest.fixture(scope="module")
-def photo_template(tmp_path_factory):
-    target = tmp_path_factory.mktemp("template") / "kpi_report.docx"
-    assert add_evidence_photos(TEMPLATES / "kpi_report.docx", target)
-    assert not add_evidence_photos(target, target)  # idempotent
-    return target
 
 
 def _pictures(path):
@@ -45,9 +41,9 @@ def _pictures(path):
         return [archive.read(n) for n in archive.namelist() if n.startswith("word/media/")]
 
 
-def test_an_evidence_photo_prints_under_its_item(data_folder, photo_template, tmp_path):
-    [document] = api.render(data_folder / "seed.yaml", template=photo_template, out_dir=tmp_path)
-    assert _pictures(document.path) == [PHOTO]
+def test_an_evidence_photo_prints_under_its_item(data_folder, tmp_path):
+    [document] = api.render(data_folder / "seed.yaml", out_dir=tmp_path)
+    assert sorted(_pictures(document.path)) == sorted([PHOTO, SIGNATURE])
     paragraphs = docx.Document(document.path).paragraphs
     texts = [p.text for p in paragraphs]
     label = next(i for i, t in enumerate(texts) if t.startswith("หลักฐานอ้างอิง"))
@@ -58,20 +54,45 @@ def test_an_evidence_photo_prints_under_its_item(data_folder, photo_template, tm
     assert (round(shape.width.mm), round(shape.height.mm)) == (80, 53)  # 120x80 kept
 
 
-def test_the_form_without_photos_is_as_before(tmp_path, photo_template):
-    [plain] = api.render(SEED_DATA, out_dir=tmp_path / "a")
-    [edited] = api.render(SEED_DATA, template=photo_template, out_dir=tmp_path / "b")
-    read = [[p.text for p in docx.Document(d.path).paragraphs] for d in (plain, edited)]
-    assert read[0] == read[1]
+@pytest.mark.parametrize("summary", [False, True])
+def test_the_reporter_signs_with_the_signature_picture(data_folder, tmp_path, summary):
+    result = api.render_report(data_folder / "seed.yaml", out_dir=tmp_path, summary=summary)
+    path = result.summary.path if summary else result.documents[0].path
+    block = docx.Document(path).tables[-1]
+    reporter, certifier = block.rows[0].cells
+    signed = [p for p in reporter.paragraphs if p.text.startswith("ลงชื่อ")]
+    assert [p._p.xpath(".//pic:pic") != [] for p in signed] == [True]
+    assert signed[0].text.strip() == "ลงชื่อ"  # the picture instead of the dotted line
+    assert [p.text for p in certifier.paragraphs if p.text.startswith("ลงชื่อ")] == [
+        "ลงชื่อ " + "." * 42
+    ]
+    shape = next(s for s in docx.Document(path).inline_shapes if round(s.height.mm) == 12)
+    assert round(shape.width.mm) == 36  # 90x30 at 12 mm high
 
 
-def test_an_evidence_photo_outside_the_data_folder_is_refused(data_folder, tmp_path):
+def test_the_seed_form_without_pictures_has_none(seed_docx):
+    assert _pictures(seed_docx) == []
+    assert all(
+        "ลงชื่อ " + "." * 42 == p.text
+        for p in docx.Document(seed_docx).tables[-1].rows[0].cells[0].paragraphs
+        if p.text.startswith("ลงชื่อ")
+    )
+
+
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("photos/a.png", "../secret.png", "indicator.evidence[1].image"),
+        ("signatures/r.png", "../secret.png", "report.sign_off.reporter.signature"),
+    ],
+)
+def test_a_picture_outside_the_data_folder_is_refused(data_folder, tmp_path, old, new, field):
     (tmp_path / "secret.png").write_bytes(PHOTO)
     text = (data_folder / "seed.yaml").read_text(encoding="utf-8")
-    (data_folder / "seed.yaml").write_text(text.replace("photos/a.png", "../secret.png"))
+    (data_folder / "seed.yaml").write_text(text.replace(old, new))
     with pytest.raises(DataError) as caught:
         api.render(data_folder / "seed.yaml", out_dir=tmp_path / "out")
-    assert "indicator.evidence[1].image" in str(caught.value)
+    assert field in str(caught.value)
     assert "leaves the data file's folder" in str(caught.value)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
@@ -99,18 +120,16 @@ def test_image_leaving_the_data_folder_is_refused(data_folder, tmp_path, path):
 
 
 @pytest.mark.libreoffice
-def test_the_photo_on_the_seed_form_as_png(data_folder, photo_template, tmp_path):
-    """The form's page with the photo, as an image (docs/ keeps no copy; look at it with
+def test_the_pictures_on_the_seed_form_as_png(data_folder, tmp_path):
+    """The form's pages with the photo and the signature, as images (look at them with
     `pytest --basetemp=DIR`)."""
     require_tool("pdftoppm")
-    [document] = api.render(
-        data_folder / "seed.yaml", template=photo_template, out_dir=tmp_path, pdf=True
-    )
+    [document] = api.render(data_folder / "seed.yaml", out_dir=tmp_path, pdf=True)
     pdf = document.path.with_suffix(".pdf")
     listed = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
-    assert [line.split()[3:5] for line in listed] == [["120", "80"]]  # the photo, once
+    assert sorted(line.split()[3:5] for line in listed) == [["120", "80"], ["90", "30"]]
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert pages and all(p.read_bytes().startswith(b"\x89PNG") for p in pages)
