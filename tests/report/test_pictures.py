@@ -73,7 +73,7 @@ def test_the_reporter_signs_with_the_signature_picture(data_folder, tmp_path, su
 def test_the_seed_form_without_pictures_has_none(seed_docx):
     assert _pictures(seed_docx) == []
     assert all(
-        "ลงชื่อ " + "." * 42 == p.text
+        p.text == "ลงชื่อ " + "." * 42
         for p in docx.Document(seed_docx).tables[-1].rows[0].cells[0].paragraphs
         if p.text.startswith("ลงชื่อ")
     )
