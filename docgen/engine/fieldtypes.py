@@ -62,6 +62,8 @@ def type_name(kind: Any) -> str:
         RichText: "rich text",
         Picture: "picture",
     }
+    if kind not in names and isinstance(kind, type) and issubclass(kind, str):
+        return "text"  # text with fields of its own (an evidence item and its photo)
     return names.get(kind, "value")
 
 

@@ -101,7 +101,7 @@ class IndicatorView:
     explanation: RichText
     supporting_factors: RichText
     obstacles: RichText
-    evidence: list[str] = field(
+    evidence: list[EvidenceView] = field(
         metadata={"doc": "หลักฐานอ้างอิง; each prints its text, and its .image the photo given"}
     )
     expected_score: Decimal | None
@@ -314,7 +314,7 @@ def _picture(folder: Path | None, path: str, where: str, **size: float) -> Pictu
         raise DataError(Problem(where, str(exc))) from None
 
 
-def _evidence(indicator: Indicator, folder: Path | None, where: str) -> list[str]:
+def _evidence(indicator: Indicator, folder: Path | None, where: str) -> list[EvidenceView]:
     views = []
     for index, item in enumerate(indicator.evidence):
         if isinstance(item, EvidenceItem):
