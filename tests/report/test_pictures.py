@@ -42,7 +42,7 @@ def _pictures(path):
 
 
 def test_an_evidence_photo_prints_under_its_item(data_folder, tmp_path):
-    [document] = api.render(data_folder / "seed.yaml", out_dir=tmp_path)
+    [document] = api.render_report(data_folder / "seed.yaml", out_dir=tmp_path).documents
     assert sorted(_pictures(document.path)) == sorted([PHOTO, SIGNATURE])
     paragraphs = docx.Document(document.path).paragraphs
     texts = [p.text for p in paragraphs]
@@ -91,7 +91,7 @@ def test_a_picture_outside_the_data_folder_is_refused(data_folder, tmp_path, old
     text = (data_folder / "seed.yaml").read_text(encoding="utf-8")
     (data_folder / "seed.yaml").write_text(text.replace(old, new))
     with pytest.raises(DataError) as caught:
-        api.render(data_folder / "seed.yaml", out_dir=tmp_path / "out")
+        api.render_report(data_folder / "seed.yaml", out_dir=tmp_path / "out")
     assert field in str(caught.value)
     assert "leaves the data file's folder" in str(caught.value)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
@@ -106,7 +106,9 @@ def test_a_picture_outside_the_data_folder_is_refused(data_folder, tmp_path, old
 )
 def test_image_in_a_report_template(data_folder, tmp_path, call, expected):
     template = make_template(tmp_path / "t.docx", [f"Logo: {{{{ {call} }}}}"])
-    [document] = api.render(data_folder / "seed.yaml", template=template, out_dir=tmp_path)
+    [document] = api.render_report(
+        data_folder / "seed.yaml", template=template, out_dir=tmp_path
+    ).documents
     shape = docx.Document(document.path).inline_shapes[0]
     assert (round(shape.width.mm), round(shape.height.mm)) == expected
 
@@ -116,7 +118,7 @@ def test_image_leaving_the_data_folder_is_refused(data_folder, tmp_path, path):
     (tmp_path / "secret.png").write_bytes(PHOTO)
     template = make_template(tmp_path / "t.docx", [f"{{{{ image('{path}') }}}}"])
     with pytest.raises(TemplateError, match="data file's folder"):
-        api.render(data_folder / "seed.yaml", template=template, out_dir=tmp_path / "out")
+        api.render_report(data_folder / "seed.yaml", template=template, out_dir=tmp_path / "out")
 
 
 @pytest.mark.libreoffice
@@ -124,7 +126,7 @@ def test_the_pictures_on_the_seed_form_as_png(data_folder, tmp_path):
     """The form's pages with the photo and the signature, as images (look at them with
     `pytest --basetemp=DIR`)."""
     require_tool("pdftoppm")
-    [document] = api.render(data_folder / "seed.yaml", out_dir=tmp_path, pdf=True)
+    [document] = api.render_report(data_folder / "seed.yaml", out_dir=tmp_path, pdf=True).documents
     pdf = document.path.with_suffix(".pdf")
     listed = subprocess.run(
         ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
