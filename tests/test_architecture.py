@@ -58,6 +58,8 @@ LONG_MODULES: dict[str, str] = {
     "docgen.report.data": "loading and the cross-field rules of one data format",
     "docgen.report.model": "the data format as pydantic models, field by field",
     "docgen.pdf.fonts": "finding, deriving and caching the one Thai font LibreOffice needs",
+    "docgen.report.context": "every view a template sees and how each is built from the data "
+    "(their pictures are read in docgen.report.pictures)",
 }
 MAX_LINES = 400
 

@@ -7,7 +7,6 @@ the data contract's, with computed fields added beside them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field, fields
@@ -16,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen import thai
-from docgen.engine.media import Picture, PictureError, load_picture
 from docgen.engine.richtext import RichText
-from docgen.errors import DataError, Problem
+from docgen.report import pictures
 from docgen.report.agreement import (
     SignerView,
     SignOffView,
@@ -29,14 +27,13 @@ from docgen.report.agreement import (
 )
 from docgen.report.model import (
     STATUS_TEXT,
-    EvidenceItem,
     Indicator,
     MilestoneScoring,
     Person,
     Report,
     ReportInfo,
-    SignOff,
 )
+from docgen.report.pictures import EvidenceView, evidence_views, indicator_path
 from docgen.report.scoring import ReportScore, Score, score_indicator, score_report
 
 
@@ -101,9 +98,7 @@ class IndicatorView:
     explanation: RichText
     supporting_factors: RichText
     obstacles: RichText
-    evidence: list[EvidenceView] = field(
-        metadata={"doc": "หลักฐานอ้างอิง; each prints its text, and its .image the photo given"}
-    )
+    evidence: list[EvidenceView]  # each prints its text; .image is its photo
     expected_score: Decimal | None
     # computed
     is_milestone: bool = field(metadata={"doc": "Whether scoring.method is milestone"})
@@ -288,64 +283,6 @@ def _result_text(indicator: Indicator, score: Score) -> str:
     return thai.with_unit(_number(indicator.result.value), scoring.unit)
 
 
-#: How wide an evidence photo prints: about half the form's text width.
-EVIDENCE_PHOTO_MM = 80
-
-
-class EvidenceView(str):
-    """One line of หลักฐานอ้างอิง: prints as its text; `image` is its photo or None."""
-
-    image: Picture | None = None
-
-    @property
-    def text(self) -> str:
-        return str(self)
-
-
-def _picture(folder: Path | None, path: str, where: str, **size: float) -> Picture:
-    """A picture the data names, or a DataError that names the field."""
-    try:
-        if folder is None:
-            raise PictureError(
-                "a picture needs the data file's folder; this data was not read from a file"
-            )
-        return load_picture(folder, path, **size)
-    except PictureError as exc:
-        raise DataError(Problem(where, str(exc))) from None
-
-
-def _evidence(indicator: Indicator, folder: Path | None, where: str) -> list[EvidenceView]:
-    views = []
-    for index, item in enumerate(indicator.evidence):
-        if isinstance(item, EvidenceItem):
-            view = EvidenceView(item.text)
-            if item.image:
-                view.image = _picture(
-                    folder,
-                    item.image,
-                    f"{where}.evidence[{index}].image",
-                    width_mm=EVIDENCE_PHOTO_MM,
-                )
-        else:
-            view = EvidenceView(item)
-        views.append(view)
-    return views
-
-
-def image_function(folder: Path | None):
-    """The templates' ``image(path, width_mm=..., height_mm=...)``: a PNG or JPEG
-    named relative to the data file's folder, which it may not leave."""
-
-    def image(path: str, width_mm: float | None = None, height_mm: float | None = None) -> Picture:
-        if folder is None:
-            raise PictureError(
-                "image() needs the data file's folder; this data was not read from a file"
-            )
-        return load_picture(folder, path, width_mm=width_mm, height_mm=height_mm)
-
-    return image
-
-
 def indicator_view(
     indicator: Indicator,
     score: Score | None = None,
@@ -376,7 +313,7 @@ def indicator_view(
         explanation=_rich(indicator.explanation),
         supporting_factors=_rich(indicator.supporting_factors),
         obstacles=_rich(indicator.obstacles),
-        evidence=_evidence(indicator, folder, where),
+        evidence=evidence_views(indicator, folder, where),
         expected_score=indicator.expected_score,
         is_milestone=milestone,
         steps=steps,
@@ -411,21 +348,15 @@ def report_view(info: ReportInfo) -> ReportView:
 
 
 def indicator_context(report: Report, indicator: Indicator, score: Score | None = None) -> dict:
-    """The context of one indicator's document: ``report``, ``indicator``, ``sign_off``
-    and ``image()``."""
-    where = _where(report, report.all_indicators.index(indicator))
+    """One indicator's document: ``report``, ``indicator``, ``sign_off``, ``image()``."""
+    where = indicator_path(report, report.all_indicators.index(indicator))
     return {
         "report": report_view(report.report),
         "indicator": indicator_view(indicator, score, report.folder, where),
-        "sign_off": _signatures(
-            sign_off_view(indicator, report.report.sign_off, indicator.sign_off),
-            report.folder,
-            [
-                ("report.sign_off", report.report.sign_off),
-                (f"{where}.sign_off", indicator.sign_off),
-            ],
+        "sign_off": pictures.signed(
+            sign_off_view(indicator, report.report.sign_off, indicator.sign_off), report, where
         ),
-        "image": image_function(report.folder),
+        "image": pictures.image_function(report.folder),
     }
 
 
@@ -433,7 +364,7 @@ def summary_view(report: Report, report_score: ReportScore | None = None) -> Sum
     indicators = report.all_indicators
     report_score = report_score or score_report(indicators)
     views = [
-        indicator_view(indicator, score, report.folder, _where(report, index))
+        indicator_view(indicator, score, report.folder, indicator_path(report, index))
         for index, (indicator, score) in enumerate(
             zip(indicators, report_score.scores, strict=True)
         )
@@ -471,42 +402,9 @@ def summary_context(report: Report, report_score: ReportScore | None = None) -> 
     return {
         "report": report_view(report.report),
         "summary": summary_view(report, report_score),
-        "sign_off": _signatures(
-            sign_off_view(first, report.report.sign_off),
-            report.folder,
-            [("report.sign_off", report.report.sign_off)],
-        ),
-        "image": image_function(report.folder),
+        "sign_off": pictures.signed(sign_off_view(first, report.report.sign_off), report),
+        "image": pictures.image_function(report.folder),
     }
-
-
-#: How high a signature prints on the ลงชื่อ line.
-SIGNATURE_MM = 12
-
-
-def _signatures(
-    view: SignOffView, folder: Path | None, sign_offs: list[tuple[str, SignOff | None]]
-) -> SignOffView:
-    """The block with each signer's signature picture: the last `sign_offs` giving one."""
-    signers = {}
-    for role in ("reporter", "certifier"):
-        given = [
-            (f"{where}.{role}.signature", getattr(s, role).signature)
-            for where, s in sign_offs
-            if s is not None and getattr(s, role) is not None and getattr(s, role).signature
-        ]
-        signer = getattr(view, role)
-        if given:
-            where, path = given[-1]
-            picture = _picture(folder, path, where, height_mm=SIGNATURE_MM)
-            signer = dataclasses.replace(signer, signature=picture)
-        signers[role] = signer
-    return SignOffView(**signers)
-
-
-def _where(report: Report, index: int) -> str:
-    """The field path of an indicator in the data file."""
-    return "indicator" if report.indicators is None else f"indicators[{index}]"
 
 
 def view_fields(view: type) -> list[tuple[str, Any]]:
