@@ -15,7 +15,8 @@ documents that round trip is the identity, and telling that costs less:
   and anything unusual (tabs or newlines left in the XML, drawings, content
   controls, tracked changes of tables) send the document the parser's way.
 * no table to repair: the rows and cells are counted from the tags, the way
-  docxtpl's fix_tables counts them.
+  docxtpl's fix_tables counts them; or, for a template whose blocks repeat whole
+  rows (``{%tr for %}`` without ``{%tc %}``), judged once from the template.
 
 Anything else returns None, and the caller parses as docxtpl does; the
 result is the same bytes either way (tests compare the two paths).
@@ -191,6 +192,77 @@ def _table_tags_change(xml: bytes) -> bool:
     return bool(frames)
 
 
+def _printed_table_tags(body: list[nodes.Node], blocks: bool) -> bytes:
+    """The table tags of the template text in `body`, in order; each ``{% if %}`` and
+    ``{% for %}`` branch in it once (`blocks`) or left out."""
+    printed = []
+    for node in body:
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if isinstance(child, nodes.TemplateData):
+                    printed.extend(_TABLE_TAG_TEXT.findall(child.data.encode("utf-8")))
+        elif blocks:
+            printed.extend(_printed_table_tags(branch, True) for branch in _branches(node))
+    return b"".join(printed)
+
+
+def _whole_rows_or_tables(tags: bytes) -> bool:
+    """Whether `tags` are whole ``<w:tr>`` and ``<w:tbl>`` elements, one after another.
+
+    >>> _whole_rows_or_tables(b"<w:tr><w:tc></w:tc></w:tr>"), _whole_rows_or_tables(b"<w:tc></w:tc>")
+    (True, False)
+    """
+    stack: list[bytes] = []
+    for closing, name, rest in _TABLE_TAG.findall(tags):
+        if not stack and (closing or name not in (b"tr", b"tbl") or rest.endswith(b"/")):
+            return False
+        if closing:
+            if stack.pop() != name:
+                return False
+        elif not rest.endswith(b"/"):
+            stack.append(name)
+    return not stack
+
+
+def _blocks_repeat_whole_rows(body: list[nodes.Node]) -> bool:
+    """Whether every block in `body` prints whole rows or tables (with the blocks
+    inside it left out, and with them in), and the tables it holds need no repair
+    with those blocks left out. Repeated or left out, such a block adds or removes
+    rows and tables that are each as in the template."""
+    for node in body:
+        for branch in _branches(node):
+            own = _printed_table_tags(branch, False)
+            whole = _whole_rows_or_tables(own)
+            if not whole or not _whole_rows_or_tables(_printed_table_tags(branch, True)):
+                return False
+            if _table_tags_change(own) or not _blocks_repeat_whole_rows(branch):
+                return False
+    return True
+
+
+def renders_keep_tables(source: str, tree: nodes.Template) -> bool:
+    """Whether no render of `source` (parsed: `tree`) needs docxtpl's table repair,
+    whatever the data (given that it prints no markup but escaped text and docgen's
+    paragraphs).
+
+    True when every block repeats whole rows or tables (`_blocks_repeat_whole_rows`:
+    a ``{%tr for %}`` or ``{%tr if %}`` without ``{%tc %}`` inside) and the template
+    needs no repair with every block left out nor with each branch in once: every
+    row a render can hold is then checked against the grids around it, every table
+    with no more rows than it can have, and more rows only make a table's widest
+    row wider.
+    """
+    try:
+        return (
+            not _JINJA_IN_TAG.search(source)  # a tag's attribute printed from data
+            and _blocks_repeat_whole_rows(tree.body)
+            and not _table_tags_change(_printed_table_tags(tree.body, False))
+            and not _table_tags_change(_printed_table_tags(tree.body, True))
+        )
+    except RecursionError:
+        return False
+
+
 def _unusual(xml: bytes) -> bool:
     """Whether `xml` holds one of `_UNUSUAL`. A byte is looked for before the pair
     it starts: one-byte searches are many times faster, and ``#`` and ``!`` are rare.
@@ -254,6 +326,7 @@ class DocumentText:
     body_open: bytes  # the body's start tag as rendered (with namespace declarations)
     body_open_inside: bytes  # and as it reads inside the document (UTF-8)
     empty_sites: tuple[bytes, ...] | None = None  # see `empty_element_sites`
+    keeps_tables: bool = False  # see `renders_keep_tables`
 
     @classmethod
     def build(
@@ -271,7 +344,11 @@ class DocumentText:
             return None
         if any(text in source for text in _UNUSUAL_TEMPLATE):
             return None
-        if not prints_well_formed(environment, source if tree is None else tree):
+        try:
+            tree = environment.parse(source) if tree is None else tree
+        except jinja2.TemplateSyntaxError:
+            return None
+        if not prints_well_formed(environment, tree):
             return None
         root = copy.deepcopy(shell)
         root.insert(body_index, etree.fromstring(body_open + "</w:body>"))
@@ -286,6 +363,7 @@ class DocumentText:
             body_open.encode("utf-8"),
             (text[start : end - 2] + ">").encode("utf-8"),
             empty_element_sites(source),
+            renders_keep_tables(source, tree),
         )
 
     def document(self, body: str, printed_known_markup: bool = False) -> bytes | None:
@@ -299,7 +377,9 @@ class DocumentText:
         encoded = body.encode("utf-8")
         if not encoded.startswith(self.body_open):
             return None
-        if _unusual(encoded) or _tables_change(encoded):
+        if _unusual(encoded):
+            return None
+        if not (printed_known_markup and self.keeps_tables) and _tables_change(encoded):
             return None
         inside = self.body_open_inside + encoded[len(self.body_open) :]
         sites = self.empty_sites
