@@ -25,6 +25,7 @@ from pathlib import Path
 
 from docgen.errors import OutputError
 from docgen.output import atomic_move
+from docgen.pdf.children import clean_dead_work_dirs, work_dir
 from docgen.pdf.fonts import INSTALL_HINT, FontSetup, prepare_pdf_fonts
 from docgen.pdf.process import kill_group, spawn
 
@@ -205,7 +206,7 @@ class _Converter:
         ]
         timed_out = False
         with log_path.open("wb") as log:
-            proc = spawn(cmd, env=self.env, cwd=self.work, stdout=log)
+            proc = spawn(cmd, env=self.env, cwd=self.work, stdout=log, tied=True)
             try:
                 seen, last_progress = 0, time.monotonic()
                 while proc.poll() is None:
@@ -283,7 +284,8 @@ def convert_to_pdf(
     except OSError as exc:
         raise OutputError(f"cannot create {out}: {exc.strerror or exc}") from exc
 
-    with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
+    clean_dead_work_dirs()
+    with work_dir() as tmp:
         work = Path(tmp)
         (work / "in").mkdir()
         jobs: list[_Job] = []
