@@ -30,6 +30,11 @@ from docgen.report.model import STATUS_TEXT
 from docgen.report.scoring import ReportScore, Score
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+#: Said after an interrupted batch: what is written stays, --resume skips it.
+RESUME_HINT = (
+    "to finish, run the same command again with --resume (documents already written are "
+    "kept and skipped)"
+)
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -337,7 +342,7 @@ def batch(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo(f"interrupted; {RESUME_HINT}", err=True)
         sys.exit(130)
     if not quiet:
         _batch_summary(result)
@@ -364,6 +369,8 @@ def _batch_summary(result) -> None:
         f"{state}{result.written} written, {result.skipped} up to date, {result.failed} failed "
         f"in {result.seconds:.1f} s ({rate:.0f} documents/s); manifest: {result.manifest}"
     )
+    if result.interrupted:
+        click.echo(RESUME_HINT)
 
 
 @main.command()

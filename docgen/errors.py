@@ -6,10 +6,40 @@ template maintainer (template) or an operator (environment, output).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
+
+
+def shown(value: object) -> str:
+    """A value as the person typed it, for messages: never a Python repr.
+
+    >>> from decimal import Decimal
+    >>> [shown(v) for v in (Decimal("120"), Decimal("1.50"), None, True, "สิบ", 3)]
+    ['120', '1.50', 'nothing', 'true', '"สิบ"', '3']
+    >>> shown([1, 2]), shown({"a": 1})
+    ('a list', 'a mapping')
+    """
+    from decimal import Decimal
+
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value).lower()
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return f'"{value if len(value) <= 100 else value[:97] + "..."}"'
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return f"a {type(value).__name__}"
 
 
 class DocgenError(Exception):
@@ -26,9 +56,11 @@ class Problem:
     path: str  # field path, e.g. "indicators[2].scoring.targets"; "" for the whole file
     message: str
     line: int | None = None
+    file: str | None = field(default=None, compare=False)  # set by DataError when known
 
     def describe(self, file: str | None = None) -> str:
-        where = file or "<data>"
+        """``file:line: field: message``; the file is the one given, else the problem's own."""
+        where = file or self.file or "<data>"
         if self.line is not None:
             where += f":{self.line}"
         if self.path:
@@ -40,8 +72,11 @@ class DataError(DocgenError):
     """The data file cannot be used; carries one `Problem` per mistake found."""
 
     def __init__(self, problems: list[Problem] | Problem, file: str | Path | None = None):
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        problems = [problems] if isinstance(problems, Problem) else list(problems)
         self.file = str(file) if file is not None else None
+        if self.file is not None:  # each problem then names its file on its own too
+            problems = [p if p.file else replace(p, file=self.file) for p in problems]
+        self.problems = problems
         super().__init__(self._text())
 
     def _text(self) -> str:

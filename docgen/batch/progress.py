@@ -121,7 +121,7 @@ class LineProgress:
             count = f"{self.done} done"
         else:
             count = f"{self.done}/{self.total} ({100 * self.done // max(self.total, 1)}%)"
-        text = f"{self.label}: {count}, {self.failed} failed, {rate:.1f}/s"
+        text = f"{self.label}: {count}, {self.failed} failed, {rate:.1f} {self.label}/s"
         if self.total is not None and self.done < self.total and rate > 0:
             text += f", about {format_seconds((self.total - self.done) / rate)} left"
         print(text, file=self.stream, flush=True)

@@ -155,10 +155,10 @@ def _render_all(
         if cluster is not None:
             from docgen.batch.cluster import run_on_cluster
 
-            progress.start("records", total)
+            progress.start("documents", total)
             run_on_cluster(iterator, settings, sink.add, stop, **cluster)
         elif jobs == 1:
-            progress.start("records", total)
+            progress.start("documents", total)
             run_here(iterator, settings, sink.add, stop)
         else:
             run_in_workers(
@@ -167,7 +167,7 @@ def _render_all(
                 sink.add,
                 stop,
                 jobs,
-                lambda: progress.start("records", total),
+                lambda: progress.start("documents", total),
                 total,
             )
     finally:

@@ -31,6 +31,7 @@ from docgen.engine.richtext import (
     printable,
 )
 from docgen.engine.sandbox import MeteredSandbox, bounded_text, emit, note_other_markup
+from docgen.errors import shown
 from docgen.numbers import format_score, plain_number
 
 DIGIT_STYLES = ("arabic", "thai")
@@ -47,15 +48,11 @@ def _score(value: Any, places: int | None = None) -> str:
 
 def _decimal(value: Any, filter_name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise TypeError(
-            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
-        )
+        raise TypeError(f"the {filter_name} filter needs a number, got {shown(value)}")
     try:
         return value if isinstance(value, Decimal) else Decimal(str(value))
     except ArithmeticError:
-        raise ValueError(
-            f"the {filter_name} filter needs a number, got {type(value).__name__} {value!r}"
-        ) from None
+        raise ValueError(f"the {filter_name} filter needs a number, got {shown(value)}") from None
 
 
 def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,9 +66,7 @@ def _named(filter_name: str, function: Callable[..., Any]) -> Callable[..., Any]
             text = str(exc)
             if filter_name not in text:
                 value = args[0] if args else None
-                text = (
-                    f"the {filter_name} filter cannot use {type(value).__name__} {value!r}: {text}"
-                )
+                text = f"the {filter_name} filter cannot use {shown(value)}: {text}"
             raise FilterError(text) from None
 
     return wrapper
@@ -145,7 +140,22 @@ FILTER_DOCS: dict[str, tuple[str, str]] = {
     "thai_digits": ("{{ report.fiscal_year|thai_digits }}", "Arabic digits as Thai digits"),
     "baht_text": ("{{ 1250.50|baht_text }}", "an amount of money in Thai words"),
     "number_words": ("{{ 21|number_words }}", "a whole number in Thai words"),
+    "yes_no": (
+        "{{ indicator.is_milestone|yes_no }} / {{ false|yes_no('มี', 'ไม่มี') }}",
+        "true/false as ใช่/ไม่ใช่ (or the two words given), never True/False",
+    ),
 }
+
+
+def yes_no(value: Any, yes: str = "ใช่", no: str = "ไม่ใช่") -> str:
+    """The ``yes_no`` filter: a boolean in words (a missing value counts as no).
+
+    >>> yes_no(True), yes_no(False), yes_no(None, "มี", "ไม่มี")
+    ('ใช่', 'ไม่ใช่', 'ไม่มี')
+    """
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"the yes_no filter needs true or false, got {shown(value)}")
+    return yes if value else no
 
 
 def template_filters() -> dict[str, Callable[..., Any]]:
@@ -162,6 +172,7 @@ def template_filters() -> dict[str, Callable[..., Any]]:
         "thai_digits": _named("thai_digits", thai.thai_digits),
         "baht_text": _named("baht_text", thai.baht_text),
         "number_words": _named("number_words", thai.number_words),
+        "yes_no": _named("yes_no", yes_no),
     }
 
 

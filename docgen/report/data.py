@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from docgen.errors import DataError, Problem
+from docgen.errors import DataError, Problem, shown
 from docgen.limits import DEFAULT_LIMITS, Limits
 from docgen.numbers import display_round, format_compact
 from docgen.report.model import Indicator, MilestoneScoring, QuantitativeScoring, Report
@@ -462,8 +462,8 @@ def _describe(error: dict[str, Any]) -> str:
         message = "expected " + message.removeprefix("Input should be ").strip()
     if message.startswith("Input tag") and "does not match" in message:
         message = "expected method 'milestone' or 'quantitative'"
-    if isinstance(value, str | int | float | bool | Decimal) and kind != "value_error":
-        message += f", got {value!r}"
+    if kind != "value_error" and (value is None or isinstance(value, str | int | float | Decimal)):
+        message += f", got {shown(value)}"
     return message
 
 

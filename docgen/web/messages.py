@@ -105,7 +105,7 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         (r"code '(.*)' gives the file name (\S+), the same as", "รหัส {1} ซ้ำกับตัวชี้วัดอื่นในไฟล์"),
         (
             r"give exactly one of `indicator:`",
-            "ไฟล์ต้องมี indicator: (ตัวชี้วัดเดียว) หรือ indicators: (หลายตัวชี้วัด) อย่างใดอย่างหนึ่ง",
+            "ไฟล์ต้องมีตัวชี้วัดเดียว หรือรายการตัวชี้วัดหลายตัว อย่างใดอย่างหนึ่งเท่านั้น",
         ),
     ]
 ]
@@ -114,7 +114,7 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
 def thai_message(message: str) -> str:
     """The validator's message in Thai; an unknown one is returned unchanged.
 
-    >>> thai_message("expected less than or equal to 100, got Decimal('120')")
+    >>> thai_message("expected less than or equal to 100, got 120")
     'ต้องไม่เกิน 100'
     >>> thai_message("something new")
     'something new'
@@ -156,7 +156,7 @@ _LABELS = {
     "indicator.supporting_factors": "ปัจจัยสนับสนุนต่อการดำเนินงาน",
     "indicator.obstacles": "อุปสรรคต่อการดำเนินงาน",
     "indicator.evidence": "หลักฐานอ้างอิง",
-    "indicator.expected_score": "คะแนนที่ระบุไว้ในไฟล์ (expected_score)",
+    "indicator.expected_score": "คะแนนที่ระบุไว้ในไฟล์",
 }
 _ITEM_LABELS = {
     "indicator.supervisors": "ผู้กำกับดูแลตัวชี้วัด คนที่ {n}",

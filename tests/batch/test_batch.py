@@ -181,7 +181,8 @@ def test_a_stopped_batch_leaves_whole_files_and_resume_completes_it(tmp_path, si
         proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signum, stderr
-    assert b"interrupted: " in stdout  # the summary
+    assert b"interrupted: " in stdout  # the summary, and how to finish the batch
+    assert b"run the same command again with --resume" in stdout
     finished = sorted(out.glob("*.docx"))
     assert len(finished) >= 10
     assert leftovers(out) == []
@@ -243,7 +244,7 @@ def test_nothing_can_run_is_exit_2(tmp_path, args, message):
 
 @pytest.mark.parametrize(
     ("flags", "progress"),
-    [([], "records: 3/3 (100%), 0 failed"), (["--quiet"], None)],
+    [([], "documents: 3/3 (100%), 0 failed"), (["--quiet"], None)],
     ids=["log", "quiet"],
 )
 def test_progress_lines_in_a_log_and_silence_when_quiet(tmp_path, flags, progress):

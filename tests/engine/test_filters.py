@@ -34,6 +34,8 @@ from docgen.errors import TemplateError
         ("{{ '2550'|thai_digits }}", "๒๕๕๐"),
         ("{{ amount|baht_text }}", "หนึ่งล้านบาทยี่สิบห้าสตางค์"),
         ("{{ 101|number_words }}", "หนึ่งร้อยเอ็ด"),
+        ("{{ true|yes_no }} {{ false|yes_no }}", "ใช่ ไม่ใช่"),
+        ("{{ nothing|yes_no('มี', 'ไม่มี') }}", "ไม่มี"),
         ("{{ d }}", "30 กันยายน 2550"),
         ("{{ nothing }}", ""),
     ],
@@ -59,9 +61,9 @@ def test_filters_in_a_template(tmp_path, expression, expected):
 @pytest.mark.parametrize(
     ("expression", "message"),
     [
-        ("{{ name|thai_date }}", "the thai_date filter cannot use str 'abc'"),
-        ("{{ name|score }}", "the score filter needs a number, got str 'abc'"),
-        ("{{ when|thai_date }}", "the thai_date filter cannot use date"),
+        ("{{ name|thai_date }}", 'the thai_date filter cannot use "abc"'),
+        ("{{ name|score }}", 'the score filter needs a number, got "abc"'),
+        ("{{ when|thai_date }}", "the thai_date filter cannot use 1800-01-01"),
     ],
 )
 def test_filter_on_the_wrong_value_names_filter_type_and_place(tmp_path, expression, message):

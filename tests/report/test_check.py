@@ -31,7 +31,7 @@ SPLIT_HINT = (
     "a tag starts and ends in the same paragraph or cell: add the missing '}}', "
     "or join the pieces if Word split the tag over two paragraphs"
 )
-FILTERS = "score, number, thai_date, thai_digits, baht_text, number_words"
+FILTERS = "score, number, thai_date, thai_digits, baht_text, number_words, yes_no"
 INDICATOR_FIELDS = (
     "code, name, supervisors, supervisor_phone, collectors, collector_phone, description, "
     "weight, scoring, result, explanation, supporting_factors, obstacles, evidence, "
@@ -417,7 +417,7 @@ def test_with_data_render_errors_are_reported_at_their_cell(tmp_path):
     name = "ระดับผลสัมฤทธิ์ของการสนับสนุนการบริหารราชการจังหวัดแบบบูรณาการ"
     assert result.output == (
         f"{path}, table 1, row 1, column 2: with indicator 3.2: the score filter needs a "
-        f"number, got str '{name}'\n"
+        f'number, got "{name}"\n'
         '    in: "{{ indicator.name|score }}"\n'
         "    fix: check the field's type in `docgen fields`\n"
         f"1 problem in {path}\n"

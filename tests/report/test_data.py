@@ -47,13 +47,13 @@ BAD_DATA = [
     (
         "weight-0",
         lambda s: s.replace("weight: 4", "weight: 0"),
-        "indicator.weight: expected greater than 0, got Decimal('0')",
+        "indicator.weight: expected greater than 0, got 0",
         23,
     ),
     (
         "weight-120",
         lambda s: s.replace("weight: 4", "weight: 120"),
-        "indicator.weight: expected less than or equal to 100, got Decimal('120')",
+        "indicator.weight: expected less than or equal to 100, got 120",
         23,
     ),
     (
