@@ -29,8 +29,11 @@ _SKIP_CONTENT = {"script", "style", "head", "title"}
 
 # "1.", "2)", "1.1", "10)", "ก.", "-", "•" at the start of a line of plain text.
 _LIST_MARKER = re.compile(
-    r"^[ \t]*(?P<marker>\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[ก-ฮ][.)]|[-•*])(?:[ \t]+|(?=[^\d\s.)]))"
+    r"^[ \t]*(?P<marker>\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)]|[-•*]|[ก-ฮ][.)](?=[ \t]))"
+    r"(?:[ \t]+|(?=[^\d\s.)]))"
 )
+# "1. a 2. b 3. c": the next number of an inline sequence, after a space ("4.1" is none).
+_INLINE_ITEM = r"(?<=\s){number}{punct}[ \t]"
 # Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The same, but keeping docxtpl's two controls: \a starts a new paragraph, \f a page.
@@ -180,6 +183,31 @@ class _Builder:
                 self.add(style.with_text(line))
 
 
+def split_inline_items(text: str) -> str:
+    """Put each item of an inline "1. ... 2. ... 3. ..." on its own line.
+
+    Only a sequence that starts the text with 1 and runs 2, 3, ... in order, each
+    number followed by the same "." or ")" and a space, is split.
+
+    >>> split_inline_items("1. one 2. two 3.5 kg 3. three").splitlines()
+    ['1. one', '2. two 3.5 kg', '3. three']
+    >>> split_inline_items("1. one 3. three")
+    '1. one 3. three'
+    """
+    first = re.match(r"\s*1([.)])[ \t]", text)
+    if first is None:
+        return text
+    punct, pieces, start, number = re.escape(first.group(1)), [], 0, 2
+    while True:
+        found = re.compile(_INLINE_ITEM.format(number=number, punct=punct)).search(text, start)
+        if found is None:
+            break
+        pieces.append(text[start : found.start()].rstrip())
+        start, number = found.start(), number + 1
+    pieces.append(text[start:])
+    return "\n".join(pieces)
+
+
 def _trim(spans: list[Span]) -> list[Span]:
     """Strip the whitespace HTML would not show at a paragraph's two ends."""
     spans = list(spans)
@@ -276,10 +304,20 @@ class _HtmlReader:
             return
         style = self._style()
         if self.containers:
-            self.out.add(style.with_text(_WHITESPACE.sub(" ", data)))
+            text = _WHITESPACE.sub(" ", data)
+            out = self.out
+            if not out.list_item and not any(sp.text.strip() for sp in out.spans):
+                # "<p>1. ...</p>", "<p>1.1 ...</p>": a list item typed as a paragraph
+                match = _LIST_MARKER.match(text.lstrip())
+                if match and not out.spans:
+                    out.marker, out.list_item = match.group("marker"), True
+                    text = text.lstrip()[match.end() :]
+            self.out.add(style.with_text(text))
         elif data.strip():
             # Text outside any paragraph: the old system mixed HTML with plain text.
-            self.out.plain(data, style, level=len(self.lists))
+            # In a list without <li>, items are often typed "1. ... 2. ..." on one line.
+            text = split_inline_items(data) if self.lists else data
+            self.out.plain(text, style, level=max(len(self.lists) - 1, 0))
         elif self.out.spans:
             self.out.add(style.with_text(" "))
 

@@ -32,6 +32,19 @@ def blocks(source: str) -> list[tuple[str | None, str]]:
         ),
         ("2550 is a year, not a list", [(None, "2550 is a year, not a list")]),
         ("1.1 sub-clause", [("1.1", "sub-clause")]),
+        ("พ.ศ. 2550 is no list item", [(None, "พ.ศ. 2550 is no list item")]),
+        ("ก. first\nข) second", [("ก.", "first"), ("ข)", "second")]),
+        (
+            '<ol style="list-style-type: none"> 1. one 2. two 4.5 kg 3. three</ol>',
+            [("1.", "one"), ("2.", "two 4.5 kg"), ("3.", "three")],
+        ),
+        ("<ol>1) one 2) two</ol>", [("1)", "one"), ("2)", "two")]),
+        ("<ol>1. one 3. not next</ol>", [("1.", "one 3. not next")]),
+        ("1. one 2. two, outside a list", [("1.", "one 2. two, outside a list")]),
+        (
+            "<p>1. <u>first</u></p><p>1.1 sub</p><p>2) two</p><p>2550 no</p>",
+            [("1.", "first"), ("1.1", "sub"), ("2)", "two"), (None, "2550 no")],
+        ),
         ("a < b & </w:t> c", [(None, "a < b & </w:t> c")]),
     ],
 )
@@ -114,3 +127,10 @@ def test_references_to_no_character_are_dropped_not_shown_as_a_replacement(sourc
     """``&#0;`` and surrogate references name no character: html.unescape shows U+FFFD."""
     [block] = parse_richtext(source)
     assert block.text == "กขคงจ"
+
+
+def test_list_items_from_li_p_and_plain_text_share_one_indent():
+    source = "<ol><li>li</li></ol><p>1. para</p><ol>1. inline 2. second</ol>\n\n3) plain"
+    paragraphs = parse_paragraphs(to_wordml(parse_richtext(source)))
+    ind = [p.find(f"{{{W_NS}}}pPr/{{{W_NS}}}ind").attrib for p in paragraphs]
+    assert len(ind) == 5 and all(i == ind[0] for i in ind), ind
