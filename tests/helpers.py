@@ -237,11 +237,11 @@ LABELS = [
     "ขั้นตอนที่ 1+2+3+4",
     "ขั้นตอนที่ 1+2+3+4+5",
     "การคำนวณคะแนนจากผลการดำเนินงาน",
-    "ตัวชี้วัด/ ข้อมูลพื้นฐานประกอบตัวชี้วัด",
+    "ตัวชี้วัด/\nข้อมูลพื้นฐานประกอบตัวชี้วัด",  # the two long headers break where a reader does
     "น้ำหนัก (ร้อยละ)",
     "ผลการดำเนินงาน",
     "ค่าคะแนนที่ได้",
-    "ค่าคะแนนถ่วงน้ำหนัก",
+    "ค่าคะแนน\nถ่วงน้ำหนัก",
     "คำชี้แจงการปฏิบัติงาน/มาตรการที่ได้ดำเนินการ :",
     "(ให้อธิบายรายละเอียดของการทำงานสำหรับตัวชี้วัดนี้)",
     "ปัจจัยสนับสนุนต่อการดำเนินงาน :",
@@ -461,3 +461,68 @@ def set_cell(path: Path, header: str, code: str, value: Any) -> None:
     row = next(r for r in rows[head + 1 :] if r[0].value == code)
     row[column].value = value
     book.save(path)
+
+
+def pdf_words(pdf: Path) -> list[tuple[int, float, float, float, str]]:
+    """Every word poppler finds in `pdf`: (page, x min, x max, y min, text)."""
+    tool = require_tool("pdftotext")
+    html = subprocess.run(
+        [tool, "-bbox-layout", str(pdf), "-"], check=True, capture_output=True
+    ).stdout
+    tree = etree.fromstring(html, etree.HTMLParser(encoding="utf-8"))
+    return [
+        (number, float(w.get("xmin")), float(w.get("xmax")), float(w.get("ymin")), w.text or "")
+        for number, page in enumerate(tree.iter("page"), 1)
+        for w in page.iter("word")
+    ]
+
+
+def cell_lines(words, text: str, left: float, right: float) -> list[str] | None:
+    """The lines a table cell between `left` and `right` (points) shows `text` in."""
+    wanted = squash(text)
+    inside = [w for w in words if w[1] >= left - 1 and w[2] <= right + 1]
+    for page, _x0, _x1, top, word in inside:
+        if not wanted.startswith(squash(word)):
+            continue
+        below = sorted(
+            (w for w in inside if w[0] == page and top - 1 <= w[3] <= top + 80),
+            key=lambda w: (round(w[3]), w[1]),
+        )
+        lines: dict[int, list[str]] = {}
+        for w in below:
+            lines.setdefault(round(w[3]), []).append(w[4])
+        found, joined = [], ""
+        for line_words in lines.values():
+            line = " ".join(line_words)
+            joined += squash(line)
+            found.append(line)
+            if joined == wanted:
+                return found
+            if not wanted.startswith(joined):
+                break
+    return None
+
+
+#: Words of the form that PyThaiNLP's dictionary splits (ตัวชี้ + วัด): a reader does not.
+FORM_TERMS = ("ตัวชี้วัด", "ถ่วงน้ำหนัก", "ดำเนินงาน", "ร้อยละ", "ขั้นตอนที่")
+
+
+def broken_words(text: str, lines: list[str]) -> list[str]:
+    """Where `lines` (how a PDF wrapped `text`) end inside one of its PyThaiNLP words;
+    a line break typed in `text` is a boundary too."""
+    from pythainlp.corpus import thai_words as dictionary
+    from pythainlp.tokenize import word_tokenize
+    from pythainlp.util import Trie
+
+    words = Trie(dictionary() | set(FORM_TERMS))
+    boundaries, position = set(), 0
+    for part in text.split("\n"):
+        for word in word_tokenize(part, custom_dict=words, engine="newmm"):
+            position += len(squash(word))
+            boundaries.add(position)
+    broken, position = [], 0
+    for line in lines[:-1]:
+        position += len(squash(line))
+        if position not in boundaries:
+            broken.append(f"{line} | ...")
+    return broken

@@ -29,7 +29,11 @@ def four(text: str) -> str:
 
 def summary_table(path):
     document = docx.Document(str(path))
-    [table] = [t for t in document.tables if t.rows[0].cells[-1].text == "ค่าคะแนนถ่วงน้ำหนัก"]
+    [table] = [
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
+    ]
     return [[cell.text for cell in row.cells] for row in table.rows]
 
 
@@ -70,9 +74,9 @@ def test_summary_is_a4_landscape(report_rendered):
 #: The summary's two header rows (merged cells repeat their text in python-docx).
 HEADER = [
     ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก (ร้อยละ)", *["เกณฑ์การให้คะแนน"] * 5]
-    + ["ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "ค่าคะแนนถ่วงน้ำหนัก"],
+    + ["ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "ค่าคะแนน\nถ่วงน้ำหนัก"],
     ["ตัวชี้วัด", "หน่วยวัด", "น้ำหนัก (ร้อยละ)", "1", "2", "3", "4", "5"]
-    + ["ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "ค่าคะแนนถ่วงน้ำหนัก"],
+    + ["ผลการดำเนินงาน", "ค่าคะแนนที่ได้", "ค่าคะแนน\nถ่วงน้ำหนัก"],
 ]
 #: Unit and the five criteria columns of the report fixture, by code.
 CRITERIA = {

@@ -257,6 +257,7 @@ def build_form(path: Path = FORM) -> None:
     _set_paragraph_text(cells[-2].paragraphs[0], FORM_SCORE)
     _set_paragraph_text(cells[-1].paragraphs[0], FORM_WEIGHTED)
     _evidence_photos(document)
+    fit_form_tables(document)
     _remove_sign_off(document)
     _paragraph(document)
     sign_off_block(document, _text_width(document))
@@ -286,6 +287,52 @@ def _evidence_photos(document: Document) -> None:
             _align(previous, "center")
 
 
+#: The criteria table's columns (ระดับ 1..5), in twips: each holds "ขั้นตอนที่ 1+...+n" on
+#: one line at 16 pt (widths measured with HarfBuzz on TH SarabunPSK metrics, plus the
+#: cell margins and 5 % for the real font), the space left shared out evenly.
+CRITERIA_WIDTHS = [1346, 1604, 1862, 2121, 2422]
+#: The score table: ตัวชี้วัด | น้ำหนัก (ร้อยละ) | ผลการดำเนินงาน | ค่าคะแนนที่ได้ | ถ่วงน้ำหนัก.
+#: The two long headers break where a reader does (a line break in the header), the
+#: others fit on one line, so no header word is broken at 16 pt.
+SCORE_WIDTHS = [3049, 1747, 1807, 1496, 1256]
+SCORE_HEADERS = [
+    ["ตัวชี้วัด/", "ข้อมูลพื้นฐานประกอบตัวชี้วัด"],
+    ["น้ำหนัก (ร้อยละ)"],
+    ["ผลการดำเนินงาน"],
+    ["ค่าคะแนนที่ได้"],
+    ["ค่าคะแนน", "ถ่วงน้ำหนัก"],
+]
+
+
+def _header_lines(cell: _Cell, lines: Sequence[str]) -> None:
+    """The header's words in its first run, lines separated by a deliberate line break."""
+    paragraph = cell.paragraphs[0]
+    runs = paragraph.runs
+    for run in runs[1:]:
+        run._r.getparent().remove(run._r)
+    run = runs[0]
+    run.text = ""
+    for index, line in enumerate(lines):
+        if index:
+            run.add_break()
+        run.add_text(line)
+
+
+def fit_form_tables(document: Document) -> None:
+    """Column widths of the criteria and score tables chosen for Thai words; no row of
+    either table breaks across pages."""
+    criteria = next(t for t in document.tables if t.rows[0].cells[0].text == "ระดับ 1")
+    _widths(criteria, CRITERIA_WIDTHS)
+    score = next(t for t in document.tables if t.rows[0].cells[0].text.startswith("ตัวชี้วัด/"))
+    _widths(score, SCORE_WIDTHS)
+    for cell, lines in zip(score.rows[0].cells, SCORE_HEADERS, strict=True):
+        _header_lines(cell, lines)
+    for table in (criteria, score):
+        for row in table.rows:
+            if row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _text_width(document: Document) -> int:
     """The width between the margins, in twips."""
     section = document.sections[-1]
@@ -295,7 +342,9 @@ def _text_width(document: Document) -> int:
 # --------------------------------------------------------------------------- the summary
 
 #: ตัวชี้วัด | หน่วยวัด | น้ำหนัก | เกณฑ์ 1..5 | ผลการดำเนินงาน | ค่าคะแนนที่ได้ | ถ่วงน้ำหนัก
-SUMMARY_WIDTHS = [4137, 1000, 850, 900, 900, 900, 900, 900, 1100, 1300, 1400]
+#: Each header fits its column at 14 pt without breaking a word (ถ่วงน้ำหนัก on a line of its
+#: own, น้ำหนัก above (ร้อยละ)).
+SUMMARY_WIDTHS = [4237, 1000, 1000, 900, 900, 900, 900, 900, 1610, 1340, 1200]
 COLUMNS = len(SUMMARY_WIDTHS)
 
 
@@ -353,7 +402,7 @@ def build_summary(path: Path = SUMMARY) -> None:
     _cell_text(top.cells[3].merge(top.cells[7]), "เกณฑ์การให้คะแนน", bold=True)
     for level in range(1, 6):
         _cell_text(second.cells[2 + level], str(level), bold=True)
-    for column, title in ((8, "ผลการดำเนินงาน"), (9, "ค่าคะแนนที่ได้"), (10, "ค่าคะแนนถ่วงน้ำหนัก")):
+    for column, title in ((8, "ผลการดำเนินงาน"), (9, "ค่าคะแนนที่ได้"), (10, "ค่าคะแนน\nถ่วงน้ำหนัก")):
         _cell_text(top.cells[column].merge(second.cells[column]), title, bold=True)
 
     _tag_row(table, "{%tr for group in summary.groups %}")

@@ -88,7 +88,11 @@ def seed_in_both_digit_styles(tmp_path_factory):
 
 def score_row(path):
     document = docx.Document(str(path))
-    [table] = [t for t in document.tables if t.rows[0].cells[-1].text == "ค่าคะแนนถ่วงน้ำหนัก"]
+    [table] = [
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
+    ]
     return [cell.text for cell in table.rows[1].cells[1:]]
 
 

@@ -19,7 +19,11 @@ DOTS = "." * 30
 
 def cell_rows(path) -> list[list[str]]:
     document = docx.Document(str(path))
-    [table] = [t for t in document.tables if t.rows[0].cells[-1].text == "ค่าคะแนนถ่วงน้ำหนัก"]
+    [table] = [
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
+    ]
     return [[cell.text for cell in row.cells] for row in table.rows]
 
 
@@ -151,7 +155,9 @@ def test_without_sign_off_data_the_form_defaults_to_the_first_collector_and_supe
 def test_not_assessed_form_prints_its_status_instead_of_a_score(agreement):
     form = next(d.path for d in agreement.documents if d.code == "2.3")
     table = next(
-        t for t in docx.Document(str(form)).tables if t.rows[0].cells[-1].text == "ค่าคะแนนถ่วงน้ำหนัก"
+        t
+        for t in docx.Document(str(form)).tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
     )
     assert [c.text for c in table.rows[1].cells][1:] == [
         "10",

@@ -107,5 +107,9 @@ def score_row(document_bytes: bytes) -> list[str]:
     import docx
 
     document = docx.Document(io.BytesIO(document_bytes))
-    [table] = [t for t in document.tables if t.rows[0].cells[-1].text == "ค่าคะแนนถ่วงน้ำหนัก"]
+    [table] = [
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
+    ]
     return [cell.text for cell in table.rows[1].cells]
