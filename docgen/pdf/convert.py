@@ -44,6 +44,24 @@ _KNOWN_SOFFICE = (
 _POLL_SECONDS = 0.1
 
 
+def install_places(system: str = os.name) -> list[Path]:
+    """Where LibreOffice's installers put soffice: on Windows (``system`` "nt") under the
+    Program Files folders (64- and 32-bit), elsewhere the usual Linux and macOS places."""
+    if system != "nt":
+        return [Path(p) for p in _KNOWN_SOFFICE]
+    folders = [
+        os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
+    ]
+    folders += [r"C:\Program Files", r"C:\Program Files (x86)"]
+    seen: list[Path] = []
+    for folder in folders:
+        if folder:
+            path = Path(folder) / "LibreOffice" / "program" / "soffice.exe"
+            if path not in seen:
+                seen.append(path)
+    return seen
+
+
 @dataclass(frozen=True)
 class PdfResult:
     """The outcome for one document: a PDF, or a reason a person can act on."""
@@ -66,7 +84,8 @@ def _missing_soffice(detail: str) -> OutputError:
 
 
 def find_soffice() -> Path:
-    """The soffice program: $DOCGEN_SOFFICE, else PATH, else the usual install places."""
+    """The soffice program: $DOCGEN_SOFFICE, else PATH, else the usual install places
+    (on Windows: LibreOffice\\program\\soffice.exe under Program Files)."""
     configured = os.environ.get(SOFFICE_ENV)
     if configured:
         path = Path(configured).expanduser()
@@ -77,9 +96,9 @@ def find_soffice() -> Path:
         found = shutil.which(name)
         if found:
             return Path(found)
-    for candidate in _KNOWN_SOFFICE:
-        if os.access(candidate, os.X_OK):
-            return Path(candidate)
+    for candidate in install_places():
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
     raise _missing_soffice("LibreOffice (soffice) was not found")
 
 

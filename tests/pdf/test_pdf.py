@@ -291,6 +291,26 @@ def test_libreoffice_not_on_this_machine(monkeypatch):
         find_soffice()
 
 
+def test_windows_install_places_are_under_program_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("ProgramFiles", str(tmp_path / "pf"))
+    monkeypatch.setenv("ProgramFiles(x86)", str(tmp_path / "pf86"))
+    places = pdfmod.install_places("nt")
+    assert places[0] == tmp_path / "pf" / "LibreOffice" / "program" / "soffice.exe"
+    assert tmp_path / "pf86" / "LibreOffice" / "program" / "soffice.exe" in places
+    assert all(p.name == "soffice.exe" for p in places)
+
+
+def test_soffice_is_found_where_its_installer_put_it(tmp_path, monkeypatch):
+    soffice = tmp_path / "LibreOffice" / "program" / "soffice.exe"
+    soffice.parent.mkdir(parents=True)
+    soffice.write_text("#!/bin/sh\n")
+    soffice.chmod(0o755)
+    monkeypatch.delenv("DOCGEN_SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(pdfmod, "install_places", lambda: [tmp_path / "none.exe", soffice])
+    assert find_soffice() == soffice
+
+
 # --------------------------------------------------------------------------- fake soffice
 
 
