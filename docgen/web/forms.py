@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from docgen import thai
 from docgen.errors import Problem
 from docgen.numbers import display_round, plain_number
 from docgen.report.context import indicator_view
@@ -183,7 +184,7 @@ class IndicatorForm:
             fiscal_year=line("report.fiscal_year"),
             round=line("report.round"),
             organization=line("report.organization"),
-            as_of=line("report.as_of"),
+            as_of=posted_date(post, "report.as_of"),
             code=line("indicator.code"),
             name=_one_line(_get(post, "indicator.name")),
             supervisors=_people_rows(post, "indicator.supervisors"),
@@ -640,3 +641,43 @@ def _date(text: str) -> dt.date | str | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return text
+
+
+#: Month names for the พ.ศ. date entry, 1..12.
+THAI_MONTHS = tuple(thai.thai_date(dt.date(2000, m, 1)).split()[1] for m in range(1, 13))
+
+
+def be_date_parts(iso: str) -> tuple[str, str, str]:
+    """(day, month, year in พ.ศ.) of an ISO date, for the date entry; blanks otherwise.
+
+    >>> be_date_parts("2007-09-30"), be_date_parts("")
+    (('30', '9', '2550'), ('', '', ''))
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", iso or "")
+    if match is None:
+        return "", "", ""
+    return str(int(match[3])), str(int(match[2])), str(int(match[1]) + 543)
+
+
+def posted_date(post: Mapping[str, str], name: str) -> str:
+    """The ISO date of a พ.ศ. date entry (day, Thai month, BE year), as the data stores it.
+
+    A post may also give the ISO date itself under `name`. A year of 2400 or more is
+    พ.ศ.; what cannot be a date is passed on as typed for the validator to name.
+
+    >>> posted_date({"d.day": "30", "d.month": "9", "d.year": "๒๕๕๐"}, "d")
+    '2007-09-30'
+    >>> posted_date({"d.day": "", "d.month": "", "d.year": ""}, "d")
+    ''
+    """
+    if name in post:
+        return _one_line(_get(post, name))
+    day, month, year = (
+        _plain_digits(_get(post, f"{name}.{part}")) for part in ("day", "month", "year")
+    )
+    if not (day or month or year):
+        return ""
+    if day.isdigit() and month.isdigit() and year.isdigit():
+        number = int(year) - 543 if int(year) >= 2400 else int(year)
+        return f"{number:04d}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"

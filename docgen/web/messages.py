@@ -10,10 +10,31 @@ from __future__ import annotations
 
 import re
 
+from docgen.errors import Problem
+
 # (pattern of the validator's message, Thai text; {1}, {2} are the pattern's groups)
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.DOTALL), thai)
     for p, thai in [
+        (
+            r"(?:YAML|JSON) syntax error: did not find expected '(.)' or '(.)'",
+            "วงเล็บไม่ครบคู่: ต้องมีเครื่องหมาย {1} หรือ {2} ก่อนบรรทัดนี้",
+        ),
+        (
+            r"(?:YAML|JSON) syntax error: .*while scanning a quoted scalar",
+            "เครื่องหมายคำพูดเปิดไว้แต่ไม่ได้ปิด",
+        ),
+        (
+            r"YAML syntax error: found character that cannot start any token",
+            "มีอักขระที่ขึ้นต้นข้อมูลไม่ได้ (เช่น แท็บ): ใช้การเว้นวรรคแทนแท็บ",
+        ),
+        (
+            r"YAML syntax error: mapping values are not allowed here",
+            "มีเครื่องหมาย : เกินมาในบรรทัดนี้ ถ้าเป็นข้อความให้ใส่เครื่องหมายคำพูดครอบ",
+        ),
+        (r"(?:YAML|JSON) syntax error: unacceptable character", "มีอักขระที่ไฟล์ข้อมูลรับไม่ได้"),
+        (r"JSON syntax error: Expecting", "ไฟล์เขียนผิดรูปแบบ: เครื่องหมายวงเล็บ จุลภาค หรือคำพูดไม่ครบ"),
+        (r"(?:YAML|JSON) syntax error", "ไฟล์เขียนผิดรูปแบบ อ่านข้อมูลต่อจากบรรทัดนี้ไม่ได้"),
         (r"required field is missing$", "ต้องกรอกช่องนี้"),
         (r"String should have at least 1 character", "ต้องกรอกช่องนี้"),
         (r"expected a number, got the text ''$", "ต้องกรอกตัวเลข"),
@@ -192,3 +213,21 @@ def field_label(name: str) -> str:
         part = match["part"]
         return f"{label}: {_PART_LABELS.get(part, part)}" if part else label
     return name or "ทั้งไฟล์"
+
+
+def thai_problem(problem: Problem) -> str:
+    """One problem of a data file as a Thai sentence: the line, the field's label, what
+    is wrong (the field path and the validator's English stay in the command line's
+    messages).
+
+    >>> thai_problem(Problem("", "YAML syntax error: found unexpected end of stream "
+    ...     "(while scanning a quoted scalar)", 3))
+    'บรรทัดที่ 3: เครื่องหมายคำพูดเปิดไว้แต่ไม่ได้ปิด'
+    >>> thai_problem(Problem("indicator.weight", "expected less than or equal to 100, got 120", 9))
+    'บรรทัดที่ 9: น้ำหนัก (ร้อยละ): ต้องไม่เกิน 100'
+    """
+    parts = [f"บรรทัดที่ {problem.line}"] if problem.line is not None else []
+    if problem.path:
+        parts.append(field_label(problem.path))
+    parts.append(thai_message(problem.message))
+    return ": ".join(parts)

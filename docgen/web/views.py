@@ -53,7 +53,17 @@ from docgen.report.next_round import (
     workspace_sequence,
 )
 from docgen.thai import ROUNDS, round_label
-from docgen.web.forms import Draft, IndicatorForm, LiveScore, Message, live_score, messages_for
+from docgen.web.forms import (
+    THAI_MONTHS,
+    Draft,
+    IndicatorForm,
+    LiveScore,
+    Message,
+    be_date_parts,
+    live_score,
+    messages_for,
+)
+from docgen.web.messages import thai_problem
 from docgen.web.workspace import Snapshot, Workspace, serialize
 
 log = logging.getLogger(__name__)
@@ -206,6 +216,8 @@ def _page(
     html = render_template(
         "edit.html",
         form=form,
+        as_of_parts=be_date_parts(form.as_of),
+        thai_months=THAI_MONTHS,
         name=name,
         index=index,
         count=count,
@@ -248,6 +260,8 @@ def _listing(name: str) -> list[Listed]:
     try:
         snapshot = _workspace().read(name)
         raw, lines, parse_problems = _parse(snapshot)
+    except DataError as exc:
+        return [Listed(name, None, error="; ".join(thai_problem(p) for p in exc.problems))]
     except DocgenError as exc:
         return [Listed(name, None, error=str(exc))]
     if not isinstance(raw, dict):
@@ -682,7 +696,7 @@ def _data_error(exc: DataError) -> tuple[str, int]:
         422,
         "เปิดไฟล์นี้ในแบบฟอร์มไม่ได้",
         "ไฟล์อ่านไม่ได้ตามรูปแบบข้อมูล แก้ไฟล์ตามข้อความด้านล่าง (บรรทัดและช่องที่ผิด) แล้วเปิดใหม่",
-        str(exc),
+        "\n".join(thai_problem(problem) for problem in exc.problems),
     )
 
 

@@ -4,6 +4,7 @@ against the server that ``docgen serve`` starts."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -159,3 +160,39 @@ def test_a_clerk_unticks_step_5_sees_4_saves_and_downloads(server, browser):
     assert score_row(payload) == [saved.name, "4", "4", "4", "0.16"]
     runs = [r for p in docx.Document(io.BytesIO(payload)).paragraphs for r in p.runs]
     assert any(run.text == "งบประมาณล่าช้า" and run.bold for run in runs)
+
+
+@pytest.mark.parametrize("path", ["/", f"/edit/{SEED_NAME}", "/new"], ids=["list", "edit", "new"])
+def test_on_a_phone_no_page_scrolls_sideways(server, browser, path):
+    url, _ = server
+    driver, _ = browser
+    driver.set_window_size(390, 844)
+    driver.get(url + path)
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    wider = driver.execute_script(
+        "const w = document.documentElement.clientWidth;"
+        "return [...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > w + 1)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width, wider
+    assert "docgen" not in driver.title
+    bar = driver.execute_script(
+        "const b = document.querySelector('.actionbar'); return b ? b.offsetHeight : 0"
+    )
+    assert bar <= 844 * 0.15  # the sticky bar leaves the screen to the form
+
+
+def test_a_yaml_syntax_error_is_told_in_thai_with_its_line(server, browser):
+    from selenium.webdriver.common.by import By
+
+    url, workspace = server
+    driver, _ = browser
+    driver.set_window_size(390, 844)
+    (workspace / "broken.yaml").write_text("report: {round: 12\nindicator: x\n", encoding="utf-8")
+    driver.get(url + "/edit/broken.yaml")
+    page = driver.find_element(By.CSS_SELECTOR, ".error-page")
+    texts = [e.text for e in page.find_elements(By.CSS_SELECTOR, "h1, p, pre")]
+    assert any("บรรทัดที่ 2" in text for text in texts), texts  # where YAML noticed it
+    assert not [text for text in texts if re.search("[A-Za-z]", text)], texts
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 390

@@ -49,9 +49,10 @@ def test_list_shows_each_report_file_with_its_score(client, workspace):
     seed = load(SEED_DATA).indicator
     assert f'href="/edit/{SEED_NAME}">3.2 {seed.name}</a>' in page
     assert "<h2>สำนักพัฒนาและส่งเสริมการบริหารราชการจังหวัด สป. ปีงบประมาณ 2550 รอบ 12 เดือน</h2>" in page
-    assert f"{seed.name}</a></td>\n      <td>5</td>" in page
+    assert f'{seed.name}</a></td>\n      <td data-label="ค่าคะแนนที่ได้">5</td>' in page
     assert "notes.txt" not in page
-    assert "broken.yaml" in page and "YAML syntax error" in page
+    assert "broken.yaml" in page and "YAML syntax error" not in page
+    assert "บรรทัดที่ 2: ไฟล์เขียนผิดรูปแบบ" in page  # a Thai sentence with the line
 
 
 def test_open_shows_the_files_values_and_its_score(client):
@@ -61,7 +62,10 @@ def test_open_shows_the_files_values_and_its_score(client):
     assert fields["indicator.name"] == seed.name
     assert fields["indicator.weight"] == "4"
     assert fields.getlist("report.round") == ["12"]
-    assert fields["report.as_of"] == "2007-09-30"
+    # the date in พ.ศ.: day, Thai month, BE year (stored as 2007-09-30)
+    as_of = [fields[f"report.as_of.{part}"] for part in ("day", "month", "year")]
+    assert as_of == ["30", "9", "2550"]
+    assert '<option value="9" selected>กันยายน</option>' in page
     assert fields["indicator.collectors[1].name"] == "นางพรรณวิภา ปิยะมปุตรระ"
     assert fields["indicator.collectors[1].position"] == "จวค. 7ว"
     assert [fields[f"indicator.scoring.steps[{k}]"] for k in range(5)] == seed.scoring.steps
@@ -79,6 +83,17 @@ def test_saving_an_unchanged_form_keeps_the_data_and_the_files_comments(client, 
     assert load(workspace / SEED_NAME) == load(SEED_DATA)
     text = (workspace / SEED_NAME).read_text(encoding="utf-8")
     assert text.splitlines()[:2] == SEED_DATA.read_text(encoding="utf-8").splitlines()[:2]
+
+
+def test_the_date_is_typed_in_be_and_stored_as_an_iso_date(client, workspace):
+    _, fields = open_form(client, SEED_URL)
+    fields["report.as_of.day"] = "๒๘"
+    fields["report.as_of.month"] = "9"
+    fields["report.as_of.year"] = "2550"
+    assert client.post(SEED_URL, data=fields).status_code == 303
+    assert "as_of: 2007-09-28\n" in (workspace / SEED_NAME).read_text(encoding="utf-8")
+    _, fields = open_form(client, SEED_URL)
+    assert [fields[f"report.as_of.{p}"] for p in ("day", "month", "year")] == ["28", "9", "2550"]
 
 
 def test_edit_and_save_writes_the_yaml_and_the_score_follows(client, workspace):
