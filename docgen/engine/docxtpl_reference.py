@@ -12,6 +12,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
+from docgen.engine.digits import thai_digits_in_document
 from docgen.engine.docxtpl_xml import preprocess
 from docgen.engine.filters import make_environment
 
@@ -34,4 +35,6 @@ def render_with_docxtpl(
     document.render(context, jinja_env=make_environment(digits))
     buffer = io.BytesIO()
     document.save(buffer)
+    if digits == "thai":
+        return thai_digits_in_document(buffer.getvalue())
     return buffer.getvalue()

@@ -5,7 +5,7 @@ internals nor run without bound; see `docgen.engine.sandbox`), autoescapes for X
 (data is always text: there is no ``safe`` filter), and undefined names are errors
 (a misspelt field is reported, never printed as a blank). Every value a tag
 prints passes through `finalize`, which is where document-wide options such as
-Thai digits apply: the template's own static text is never changed.
+Thai digits apply (the template's own text follows in `docgen.engine.digits`).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from lxml import etree
 from docgen.engine import media, package
 from docgen.engine.analysis import analyse
 from docgen.engine.bodytext import DocumentText
+from docgen.engine.digits import thai_digits_in_document
 from docgen.engine.docxtpl_xml import parsed_document, postprocess
 from docgen.engine.filters import make_environment
 from docgen.engine.locations import location_at
@@ -252,6 +253,8 @@ class Template:
             ]
             + [package.pack(name, data) for name, data in rendered.items()]
         )
+        if self.digits == "thai":  # the template's own text too (docgen.engine.digits)
+            result = thai_digits_in_document(result)
         if path is not None:
             from docgen.output import atomic_write_bytes
 

@@ -104,8 +104,8 @@ def test_thai_digits_option_prints_figures_and_list_numbers_in_thai(seed_in_both
     assert "๒. นางพรรณวิภา ปิยะมปุตรระ จวค. ๗ว" in text  # collectors
     assert "๖)\tโครงการสัมมนาภาคีภาครัฐ" in text  # a rich-text list item
     assert "ข้อมูล ณ วันที่ ๓๐ กันยายน ๒๕๕๐" in text  # a date
-    # the template's own text is left as the maintainer wrote it
-    assert "ระดับ 1" in text and "(  /  ) รอบ 12 เดือน" in text
+    # the template's own text too: one kind of digit on the page
+    assert "ระดับ ๑" in text and "(  /  ) รอบ ๑๒ เดือน" in text
 
 
 def test_without_the_option_numbers_stay_arabic(seed_in_both_digit_styles):
