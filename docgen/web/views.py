@@ -52,7 +52,7 @@ from docgen.report.next_round import (
     remember_sequence,
     workspace_sequence,
 )
-from docgen.thai import ROUNDS, round_label
+from docgen.thai import ROUNDS, round_label, thai_digits
 from docgen.web.forms import (
     THAI_MONTHS,
     Draft,
@@ -163,24 +163,32 @@ def _problems(document: dict[str, Any]) -> tuple[Report | None, list[Problem]]:
 
 
 def _score_view(live: LiveScore | None) -> dict[str, str]:
-    """The score panel's texts, printed as the document prints them."""
+    """The score panel's texts, printed as the document prints them (in the workspace's
+    digits)."""
     if live is None:
         return {"level": "–", "score": "–", "weighted": "–", "explanation": "", "result": "–"}
     if live.score is None:  # not assessed: the status, as the document prints it
-        return {
+        view = {
             "level": "–",
             "score": live.result,
             "weighted": "–",
             "explanation": live.explanation,
             "result": live.result,
         }
-    return {
-        "level": str(live.level),
-        "score": format_score(live.score),
-        "weighted": format_score(live.weighted) if live.weighted is not None else "–",
-        "explanation": live.explanation,
-        "result": live.result,
-    }
+    else:
+        view = {
+            "level": str(live.level),
+            "score": format_score(live.score),
+            "weighted": format_score(live.weighted) if live.weighted is not None else "–",
+            "explanation": live.explanation,
+            "result": live.result,
+        }
+    return {key: _digits(value) for key, value in view.items()}
+
+
+def _digits(text: str) -> str:
+    """A figure in the digits the workspace chose."""
+    return thai_digits(text) if _workspace().digits() == "thai" else text
 
 
 def pdf_available() -> bool:
@@ -342,7 +350,9 @@ def _groups() -> tuple[list[GroupListed], list[Listed]]:
                 round=group.round,
                 heading=" ".join(part for part in heading if part),
                 rows=listed,
-                composite="–" if score.composite is None else format_score(score.composite, 4),
+                composite="–"
+                if score.composite is None
+                else _digits(format_score(score.composite, 4)),
                 note=score.composite_note,
                 total_weight=format_score(score.total_weight),
             )
@@ -367,6 +377,7 @@ def index() -> str:
         pdf=current_app.config["DOCGEN_PDF"],
         rounds=",".join(str(r) for r in workspace_sequence(workspace.root)),
         sequences=SEQUENCES,
+        digits=workspace.digits(),
     )
 
 
@@ -396,7 +407,9 @@ def summary() -> Any:
     if not found:
         abort(404, "ไม่พบรายงานของหน่วยงาน ปีงบประมาณ และรอบนี้ในโฟลเดอร์งาน")
     group = found[0]
-    template = api.load_summary_template(current_app.config.get("DOCGEN_SUMMARY_TEMPLATE"))
+    template = api.load_summary_template(
+        current_app.config.get("DOCGEN_SUMMARY_TEMPLATE"), digits=_workspace().digits()
+    )
     payload = template.render(summary_context(group.merged(), group.score()))
     file_name = group.summary_name()
     if request.args.get("format") != "pdf":
@@ -411,6 +424,13 @@ def summary() -> Any:
         as_attachment=True,
         download_name=Path(file_name).with_suffix(".pdf").name,
     )
+
+
+@bp.post("/settings/digits")
+def set_digits() -> Response:
+    """Remember the workspace's kind of digit (documents and figures on the pages)."""
+    _workspace().set_digits(request.form.get("digits", ""))
+    return redirect(url_for("docgen.index"), code=303)
 
 
 # --------------------------------------------------------------------------- one file
@@ -561,7 +581,9 @@ def _download(
         return _page(
             form, name=name, index=index, base=base, messages=messages, alert=alert, status=422
         )
-    template = api.load_template(current_app.config["DOCGEN_TEMPLATE"])
+    template = api.load_template(
+        current_app.config["DOCGEN_TEMPLATE"], digits=_workspace().digits()
+    )
     [file_name] = api.output_names(report)
     payload = api.indicator_docx(report, report.indicator, template)
     if action == "docx":

@@ -12,6 +12,7 @@ write happen under a lock file beside the report (``.NAME.lock``), so two
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ def digest_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+#: The workspace's settings file (digits), beside its reports.
+SETTINGS_NAME = ".docgen-settings.json"
+
+
 class Workspace:
     """A folder of report files that the web form lists, opens and saves."""
 
@@ -74,6 +79,26 @@ class Workspace:
         if path.resolve().parent != self.root:
             raise WorkspaceError(f"“{name}” ชี้ไปนอกโฟลเดอร์งาน จึงเปิดหรือบันทึกไม่ได้")
         return path
+
+    @property
+    def settings_path(self) -> Path:
+        """The workspace's own settings (a hidden file: never listed as a report)."""
+        return self.root / SETTINGS_NAME
+
+    def digits(self) -> str:
+        """The kind of digit this workspace's documents and figures use: arabic or thai."""
+        try:
+            value = json.loads(self.settings_path.read_text(encoding="utf-8")).get("digits")
+        except (OSError, ValueError, AttributeError):
+            return "arabic"
+        return value if value in ("arabic", "thai") else "arabic"
+
+    def set_digits(self, digits: str) -> None:
+        """Remember the kind of digit for this workspace."""
+        if digits not in ("arabic", "thai"):
+            raise WorkspaceError("เลือกตัวเลขได้สองแบบ: อารบิก หรือ ไทย")
+        data = json.dumps({"digits": digits}, ensure_ascii=False).encode("utf-8")
+        atomic_write_bytes(self.settings_path, data + b"\n")
 
     def names(self) -> list[str]:
         """The report files of the workspace, by name."""

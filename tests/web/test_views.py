@@ -566,7 +566,8 @@ def test_front_page_groups_an_offices_round_with_the_composite_and_summary(clien
     assert "<h2>สำนักงานจังหวัดตัวอย่าง ปีงบประมาณ 2567 รอบ 6 เดือน</h2>" in page
     codes = re.findall(r'href="/edit/2567-r6-agreement.yaml\?i=\d+">([\d.]+) ', page)
     assert codes == ["1.1", "1.2", "1.3", "1.10", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"]
-    assert "<td>ไม่ประเมินในรอบนี้</td>" in page and "<td>ยกเลิก</td>" in page
+    assert '<td data-label="ค่าคะแนนที่ได้">ไม่ประเมินในรอบนี้</td>' in page
+    assert '<td data-label="ค่าคะแนนที่ได้">ยกเลิก</td>' in page
     assert "<strong>3.5353</strong>" in page
     assert "คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม 85" in page
     link = re.search(r'href="(/summary\?[^"]*round=6)"', page).group(1).replace("&amp;", "&")
@@ -676,3 +677,18 @@ def test_an_evidence_photo_stays_through_an_unchanged_save(client, workspace):
         "ข้อแรกที่แก้",
         {"text": "ภาพการประชุม", "image": "photos/a.png"},
     ]
+
+
+def test_thai_digits_are_chosen_per_workspace_and_remembered(client, workspace, tmp_path):
+    assert client.post("/settings/digits", data={"digits": "thai"}).status_code == 303
+    assert '"digits": "thai"' in (workspace / ".docgen-settings.json").read_text()
+    page = client.get("/").get_data(as_text=True)
+    assert 'value="thai" checked' in page
+    assert '<td data-label="ค่าคะแนนที่ได้">๕</td>' in page  # the list's figures
+    page, fields = open_form(client, SEED_URL)
+    assert live_cell(page) == "๕"
+    fields["action"] = "docx"
+    payload = client.post(SEED_URL, data=fields).get_data()
+    assert score_row(payload)[1:] == ["๔", "๕", "๕", "๐.๒"]  # the document too
+    client.post("/settings/digits", data={"digits": "arabic"})
+    assert live_cell(open_form(client, SEED_URL)[0]) == "5"
