@@ -77,7 +77,11 @@ def test_a_groups_summary_is_the_single_files_summary(batch_out):
     text = [p.text for p in document.paragraphs]
     assert OFFICES[0] in text
     assert "คะแนนรวม : 3.5353 (คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม 85)" in text
-    table = next(t for t in document.tables if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก")
+    table = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
+    )
     codes = [row.cells[0].text.split(" ", 1)[0] for row in table.rows[2:]]
     assert codes[:6] == ["มิติที่", "1.1", "1.2", "1.3", "1.10", "รวมมิติที่"]
 
