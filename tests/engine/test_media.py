@@ -108,3 +108,44 @@ def test_a_picture_inside_the_folder_keeps_its_aspect_ratio(tmp_path):
     picture = load_picture(tmp_path, "photos/a.png", height_mm=10)
     width, height = picture.size()
     assert (round(width / Mm(1)), round(height / Mm(1))) == (30, 10)
+
+
+CUSTOM_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="office">'
+    "<vt:lpwstr>{{ office }}</vt:lpwstr></property></Properties>"
+)
+
+
+def _with_custom_properties(source, target):
+    """The template with a custom property whose value is a tag, as Word stores one."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+                )
+            elif item.filename == "_rels/.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdCustom" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/custom-properties" '
+                    b'Target="docProps/custom.xml"/></Relationships>',
+                )
+            new.writestr(item, data)
+        new.writestr("docProps/custom.xml", CUSTOM_PROPERTIES)
+    return target
+
+
+def test_custom_properties_are_rendered_and_escaped(picture_template, tmp_path):
+    template = Template(_with_custom_properties(picture_template, tmp_path / "custom.docx"))
+    context = {"logo": "", "stamp": "", "title": "t", "office": "สำนักงาน <A&B>"}
+    with zipfile.ZipFile(io.BytesIO(template.render(context))) as archive:
+        custom = archive.read("docProps/custom.xml").decode()
+    assert "<vt:lpwstr>สำนักงาน &lt;A&amp;B&gt;</vt:lpwstr>" in custom
+    assert "{{" not in custom
