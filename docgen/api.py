@@ -17,6 +17,7 @@ from docgen.output import atomic_write_bytes, document_name, output_path, prepar
 from docgen.report import data as data_module
 from docgen.report.context import indicator_context, summary_context
 from docgen.report.model import Indicator, Report
+from docgen.report.paths import indicator_path
 from docgen.report.scoring import (
     ReportScore,
     Score,
@@ -136,7 +137,7 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
     for index, indicator in enumerate(report.all_indicators):
         name = document_name(info.fiscal_year, info.round, indicator.code, suffix)
         if name.casefold() == reserved:
-            path = "indicator.code" if single else f"indicators[{index}].code"
+            path = f"{indicator_path(single, index)}.code"
             problems.append(
                 Problem(
                     path,
@@ -146,12 +147,12 @@ def output_names(report: Report, suffix: str = ".docx", *, summary: bool = False
             )
         elif name.casefold() in (n.casefold() for n in names):
             first = [n.casefold() for n in names].index(name.casefold())
-            path = "indicator.code" if single else f"indicators[{index}].code"
+            path = f"{indicator_path(single, index)}.code"
             problems.append(
                 Problem(
                     path,
                     f"code {indicator.code!r} gives the file name {name}, the same as "
-                    f"indicators[{first}]; give each indicator its own code",
+                    f"{indicator_path(False, first)}; give each indicator its own code",
                 )
             )
         names.append(name)

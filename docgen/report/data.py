@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from docgen.errors import DataError, Problem, shown
 from docgen.limits import DEFAULT_LIMITS, Limits
 from docgen.numbers import display_round, format_compact
 from docgen.report.model import Indicator, MilestoneScoring, QuantitativeScoring, Report
+from docgen.report.paths import LineMap, format_path, indicator_path, line_for
 from docgen.report.scoring import score_indicator
 from docgen.report.yaml_events import EXOTIC, parse_events
 
@@ -31,28 +31,6 @@ MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 #: The deepest field of the data format: indicators[i].result.steps[j].detail.
 FORMAT_DEPTH = 6
-
-LineMap = dict[str, int]
-_METHOD_TAGS = {"milestone", "quantitative"}
-
-
-def format_path(loc: Iterable[Any]) -> str:
-    """A pydantic location as a field path a person reads.
-
-    >>> format_path(("indicators", 2, "scoring", "quantitative", "targets"))
-    'indicators[2].scoring.targets'
-    """
-    text = ""
-    previous: Any = None
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif previous == "scoring" and part in _METHOD_TAGS:
-            pass  # the discriminated union's tag is not a field of the file
-        else:
-            text += f".{part}" if text else str(part)
-        previous = part
-    return text
 
 
 # --------------------------------------------------------------------------- bounds
@@ -73,7 +51,7 @@ class _Bounds:
 
     def _line(self, path: str, line: int | None) -> int | None:
         """The line of `path`, looked up only when an error needs it."""
-        return line if line is not None else _line_for(path, self.lines)
+        return line if line is not None else line_for(path, self.lines)
 
     def value(self, path: str, depth: int, line: int | None = None) -> None:
         self.values += 1
@@ -163,7 +141,7 @@ def check_values(
         elif isinstance(value, str):
             bounds.string(path, value)
         elif isinstance(value, _Rejected):
-            problems.append(Problem(path, value.message, _line_for(path, lines)))
+            problems.append(Problem(path, value.message, line_for(path, lines)))
     return problems
 
 
@@ -467,15 +445,6 @@ def _describe(error: dict[str, Any]) -> str:
     return message
 
 
-def _line_for(path: str, lines: LineMap) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-    return lines.get("")
-
-
 def _expected_score_problems(report: Report, lines: LineMap) -> list[Problem]:
     problems = []
     single = report.indicator is not None
@@ -484,14 +453,14 @@ def _expected_score_problems(report: Report, lines: LineMap) -> list[Problem]:
             continue
         computed = score_indicator(indicator).score
         if display_round(computed) != display_round(indicator.expected_score):
-            base = "indicator" if single else f"indicators[{index}]"
+            base = indicator_path(single, index)
             path = f"{base}.expected_score"
             problems.append(
                 Problem(
                     path,
                     f"expected_score is {format_compact(indicator.expected_score)} but the results "
                     f"give {format_compact(computed)}; correct the results or the expected score",
-                    _line_for(path, lines),
+                    line_for(path, lines),
                 )
             )
     return problems
@@ -503,7 +472,7 @@ def _dimension_problems(report: Report, lines: LineMap) -> list[Problem]:
     single = report.indicator is not None
     declared = ", ".join(repr(d.code) for d in report.report.dimensions or [])
     for index, indicator in report.undeclared_dimensions():
-        base = "indicator" if single else f"indicators[{index}]"
+        base = indicator_path(single, index)
         given = indicator.dimension is not None
         path = f"{base}.dimension" if given else f"{base}.code"
         how = "" if given else f" (from its code {indicator.code!r}; give dimension: to choose)"
@@ -513,7 +482,7 @@ def _dimension_problems(report: Report, lines: LineMap) -> list[Problem]:
                 f"indicator {indicator.code} is in dimension {indicator.dimension_code!r}{how}, "
                 f"which report.dimensions does not declare (it declares {declared}); "
                 "add the dimension or correct the indicator's",
-                _line_for(path, lines),
+                line_for(path, lines),
             )
         )
     return problems
@@ -545,7 +514,7 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
     if isinstance(raw.get("indicator"), dict):
         items.append(("indicator", raw["indicator"]))
     if isinstance(raw.get("indicators"), list):
-        items += [(f"indicators[{i}]", v) for i, v in enumerate(raw["indicators"])]
+        items += [(indicator_path(False, i), v) for i, v in enumerate(raw["indicators"])]
     for base, item in items:
         if not isinstance(item, dict):
             continue
@@ -555,7 +524,7 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
         for key, message in _OTHER_METHOD_FIELDS.get(method, {}).items():
             if key in scoring:
                 path = f"{base}.scoring.{key}"
-                problems.append(Problem(path, message, _line_for(path, lines)))
+                problems.append(Problem(path, message, line_for(path, lines)))
         if method == "milestone" and "value" in result:
             path = f"{base}.result.value"
             problems.append(
@@ -563,7 +532,7 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
                     path,
                     "result.value is for quantitative indicators; "
                     "a milestone indicator reports result.steps",
-                    _line_for(path, lines),
+                    line_for(path, lines),
                 )
             )
         if method == "quantitative":
@@ -574,7 +543,7 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
                         path,
                         "result.steps is for milestone indicators; "
                         "a quantitative indicator reports result.value",
-                        _line_for(path, lines),
+                        line_for(path, lines),
                     )
                 )
             elif result.get("value") is None and item.get("status", "assessed") == "assessed":
@@ -583,7 +552,7 @@ def _method_problems(raw: Any, lines: LineMap) -> list[Problem]:
                     Problem(
                         path,
                         "a quantitative indicator needs result.value (a number)",
-                        _line_for(path, lines),
+                        line_for(path, lines),
                     )
                 )
     return problems
@@ -631,7 +600,7 @@ def _validate_bounded(raw: dict, lines: LineMap, file: str | Path | None) -> Rep
                 p.path.startswith(path + ".") for p in problems
             ):
                 continue
-            problems.append(Problem(path, _describe(error), _line_for(path, lines)))
+            problems.append(Problem(path, _describe(error), line_for(path, lines)))
         raise DataError(problems, file) from None
     problems += _dimension_problems(report, lines)
     problems += _expected_score_problems(report, lines)

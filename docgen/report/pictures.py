@@ -12,6 +12,7 @@ from pathlib import Path
 
 from docgen.engine.media import Picture, PictureError, load_picture
 from docgen.errors import DataError, Problem
+from docgen.report import paths
 from docgen.report.agreement import SignOffView
 from docgen.report.model import EvidenceItem, Indicator, Report, SignOff
 
@@ -109,4 +110,4 @@ def signed(view: SignOffView, report: Report, where: str | None = None) -> SignO
 
 def indicator_path(report: Report, index: int) -> str:
     """The field path of an indicator in the data file."""
-    return "indicator" if report.indicators is None else f"indicators[{index}]"
+    return paths.indicator_path(report.indicators is None, index)

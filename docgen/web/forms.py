@@ -29,6 +29,7 @@ from docgen.numbers import display_round, plain_number
 from docgen.report.context import indicator_view
 from docgen.report.model import STEP_COUNT, TARGET_COUNT, Indicator
 from docgen.report.next_round import DEFAULT_SEQUENCE, next_round
+from docgen.report.paths import indicator_path
 from docgen.report.scoring import score_indicator
 from docgen.thai import arabic_digits
 from docgen.typed import TypedNumberError, parse_typed_number
@@ -442,7 +443,7 @@ def messages_for(
         path = problem.path
         other = False
         if index is not None and path.startswith("indicators["):
-            own = f"indicators[{index}]"
+            own = indicator_path(False, index)
             if path == own or path.startswith((own + ".", own + "[")):
                 path = "indicator" + path[len(own) :]
             else:
