@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import SEED_DATA, require_tool
+from helpers import SEED_DATA, require, require_tool
 
 from docgen.pdf.children import WORK_PREFIX, clean_dead_work_dirs, tied_to_this_process
 
@@ -120,3 +120,38 @@ def test_libreoffice_dies_with_a_killed_run_and_the_next_run_clears_up(tmp_path)
     finally:
         tempfile.tempdir = old_tempdir
     assert not list(temp.iterdir())
+
+
+_WARM = """
+import sys
+from docgen.pdf.warm import WarmConverter
+with WarmConverter() as converter:
+    for number in range(400):  # minutes of work
+        converter.convert_file(sys.argv[1], f"{sys.argv[2]}/{number}.pdf")
+"""
+
+
+@pytest.mark.libreoffice
+def test_a_warm_libreoffice_dies_with_a_killed_run(tmp_path):
+    """The kept LibreOffice of `batch --pdf` and `serve`: its bridge sees docgen's end
+    (its standard input closes) and kills the office's process group."""
+    require_tool("soffice")
+    from docgen import api
+    from docgen.pdf.warm import warm_available
+
+    require("LibreOffice's Python bridge (apt-get install python3-uno)", warm_available())
+    docx = api.render_report(SEED_DATA, out_dir=tmp_path / "docx").documents[0].path
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    run = subprocess.Popen([sys.executable, "-c", _WARM, str(docx), str(tmp_path)], env=env)
+    try:
+        assert _wait_until(lambda: list(tmp_path.glob("*.pdf")), 90), "no PDF came out"
+        assert _processes_mentioning(f"{temp}/docgen-warm-")
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        gone = _wait_until(lambda: not _processes_mentioning(f"{temp}/docgen-warm-"), 15)
+        assert gone, "the warm LibreOffice outlived the killed run"
+    finally:
+        for pid in _processes_mentioning(str(temp)):
+            os.kill(pid, signal.SIGKILL)
