@@ -91,9 +91,13 @@ class _Collector:
         if first_key == outcome.key:
             return outcome
         first = self.manifest.find(first_key)
-        where = _where(first) if first is not None else "another report"
+        # Named in input order, not in the order workers happened to finish.
+        if first is None:
+            pair = ["another report", _where(outcome)]
+        else:
+            pair = [_where(o) for o in sorted([first, outcome], key=_input_order)]
         message = (
-            f"{where} and {_where(outcome)} both give {outcome.outputs['docx']}; "
+            f"{pair[0]} and {pair[1]} both give {outcome.outputs['docx']}; "
             "give each report its own code, round or folder"
         )
         error = {"kind": CONFLICT, "message": message}
@@ -106,6 +110,10 @@ class _Collector:
 
 def _kind(outcome: Outcome) -> str | None:
     return outcome.error.get("kind") if outcome.error else None
+
+
+def _input_order(outcome: Outcome) -> tuple[str, int]:
+    return (outcome.input or "", outcome.line or 0)
 
 
 def _where(outcome: Outcome) -> str:
