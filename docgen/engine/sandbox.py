@@ -202,9 +202,7 @@ def emit(chars: int) -> None:
     budget = _BUDGET.get()
     if budget is not None:
         budget.step()
-        budget.output += chars
-        if budget.output > budget.limits.output_chars:
-            raise _output_too_large(budget.limits)
+        budget.emit(chars)  # one home for the output limit: Budget.emit
 
 
 def note_other_markup() -> None:

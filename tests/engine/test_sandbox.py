@@ -549,3 +549,25 @@ def test_a_dict_key_longer_than_the_output_limit_is_refused(tmp_path):
     path = make_template(tmp_path / "t.docx", ["{{ d.big }}"])
     with pytest.raises(TemplateLimitError, match="reading 'big' gives a value of 10001 characters"):
         Template(path, limits=SMALL).render({"d": {"big": "x" * 10_001}})
+
+
+class _CountingList(list):
+    """Data whose items count how many a template has taken."""
+
+    taken = 0
+
+    def __iter__(self):
+        for item in super().__iter__():
+            type(self).taken += 1
+            yield item
+
+
+def test_the_output_limit_stops_printing_when_reached_not_at_the_end(tmp_path):
+    """Printed values that each fit stop as soon as their sum passes the limit: the
+    document is never built to its full size first."""
+    path = make_template(tmp_path / "t.docx", ["{% for x in items %}{{ x }}{% endfor %}"])
+    _CountingList.taken = 0
+    with pytest.raises(TemplateLimitError) as caught:
+        Template(path, limits=SMALL).render({"items": _CountingList(["x" * 500] * 5000)})
+    assert "the document would be larger than 10000 characters" in str(caught.value)
+    assert 0 < _CountingList.taken <= 25  # 10,000 characters / 500, not 5,000 prints
