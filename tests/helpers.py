@@ -526,3 +526,12 @@ def broken_words(text: str, lines: list[str]) -> list[str]:
         if position not in boundaries:
             broken.append(f"{line} | ...")
     return broken
+
+
+def laksaman_regular() -> Path:
+    """The Thai font the derived TH SarabunPSK is made from (fonts-thai-tlwg)."""
+    from docgen.pdf.fonts import find_thai_fonts
+
+    found = [f for f in find_thai_fonts() if f.family == "Laksaman" and f.style == "Regular"]
+    require("Laksaman (apt-get install fonts-thai-tlwg)", bool(found))
+    return found[0].path

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import docx
 import pytest
-from helpers import SEED_DATA, document_text
-from test_template import make_template
+from helpers import SEED_DATA, document_text, make_template
 
 from docgen import api
 from docgen.engine.template import Template

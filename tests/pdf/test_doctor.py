@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import require
-from test_fonts import laksaman_regular
+from helpers import laksaman_regular, require
 
 from docgen.errors import OutputError
 from docgen.pdf.doctor import doctor_report

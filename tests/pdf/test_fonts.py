@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from helpers import require
+from helpers import laksaman_regular, require
 
 from docgen.errors import OutputError
 from docgen.output import TEMP_PREFIX
@@ -22,12 +22,6 @@ from docgen.pdf.fonts import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def laksaman_regular() -> Path:
-    found = [f for f in find_thai_fonts() if f.family == "Laksaman" and f.style == "Regular"]
-    require("Laksaman (apt-get install fonts-thai-tlwg)", bool(found))
-    return found[0].path
 
 
 def fc_match(setup: FontSetup, pattern: str) -> Path:
