@@ -7,7 +7,10 @@ import csv
 import os
 import re
 import shutil
+import socket
 import subprocess
+import time
+import urllib.request
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -535,3 +538,24 @@ def laksaman_regular() -> Path:
     found = [f for f in find_thai_fonts() if f.family == "Laksaman" and f.style == "Regular"]
     require("Laksaman (apt-get install fonts-thai-tlwg)", bool(found))
     return found[0].path
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now, for a `docgen serve` under test."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_page(process: subprocess.Popen, port: int, seconds: float) -> str:
+    """The front page of a `docgen serve` just started, once it answers; fails with the
+    server's output if it ends first, or when `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                return answer.read().decode("utf-8")
+        except OSError:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "docgen serve did not answer"
+            time.sleep(0.1)

@@ -6,14 +6,20 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import docx
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import REPORT_DATA, REPORT_FIGURES, ROOT, SEED_DATA, require_tool
+from helpers import (
+    REPORT_DATA,
+    REPORT_FIGURES,
+    ROOT,
+    SEED_DATA,
+    free_port,
+    require_tool,
+    wait_for_page,
+)
 
 from docgen.cli import main
 
@@ -154,14 +160,8 @@ def test_summary_template_option_uses_that_template(short_report, tmp_path):
 # --------------------------------------------------------------------------- serve
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_serve_without_a_workspace_creates_reports_and_answers_on_localhost(tmp_path):
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "docgen", "serve", "--port", str(port)],
         cwd=tmp_path,
@@ -170,16 +170,7 @@ def test_serve_without_a_workspace_creates_reports_and_answers_on_localhost(tmp_
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
-                    page = answer.read().decode("utf-8")
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "docgen serve did not answer"
-                time.sleep(0.1)
+        page = wait_for_page(process, port, 30)
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)

@@ -9,15 +9,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SEED_DATA, document_text, require_tool
+from helpers import ROOT, SEED_DATA, document_text, free_port, require_tool, wait_for_page
 
 pytestmark = pytest.mark.slow
 
@@ -104,9 +102,7 @@ def test_installed_python_api_renders_a_template(installed, tmp_path):
 
 
 def test_installed_docgen_serves_the_web_form(installed, tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     (tmp_path / "reports").mkdir()
     shutil.copy(SEED_DATA, tmp_path / "reports" / "2550-r12-3.2.yaml")
     process = subprocess.Popen(
@@ -117,16 +113,7 @@ def test_installed_docgen_serves_the_web_form(installed, tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
-                    page = answer.read().decode("utf-8")
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "docgen serve did not answer"
-                time.sleep(0.2)
+        page = wait_for_page(process, port, 60)
         [stylesheet] = re.findall(r'rel="stylesheet" href="([^"]+)"', page)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}") as answer:
             css = answer.read().decode("utf-8")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from helpers import ROOT, SEED_DATA, require_tool
+from helpers import ROOT, SEED_DATA, free_port, require_tool
 from support import SEED_NAME, score_row
 
 from docgen.report.data import load
@@ -35,19 +34,13 @@ CHROMIUM_FLAGS = [
 WAIT = 30  # seconds a step may take on a loaded machine before the test gives up
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path: Path):
     """`docgen serve` on a free port of 127.0.0.1, over a workspace holding the seed."""
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     shutil.copy(SEED_DATA, workspace / SEED_NAME)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     command = [sys.executable, "-m", "docgen", "serve", "--workspace", str(workspace)]
     process = subprocess.Popen(
