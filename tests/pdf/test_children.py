@@ -92,27 +92,39 @@ convert_to_pdf([sys.argv[1]] * 400, sys.argv[2], chunk_size=400)  # a minute's w
 """
 
 
-@pytest.mark.libreoffice
-def test_libreoffice_dies_with_a_killed_run_and_the_next_run_clears_up(tmp_path):
-    require_tool("soffice")
+def _kill_a_converting_run(tmp_path: Path, script: str, started, marker: str) -> tuple[Path, int]:
+    """Run `script` (converting the seed form) with its own TMPDIR, kill -9 it once
+    `started()` holds, and assert that no process mentioning `marker` under that TMPDIR
+    outlives it. Returns the TMPDIR and the killed run's pid."""
     from docgen import api
 
     docx = api.render_report(SEED_DATA, out_dir=tmp_path / "docx").documents[0].path
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
-    run = subprocess.Popen([sys.executable, "-c", _CONVERTER, str(docx), str(tmp_path)], env=env)
+    run = subprocess.Popen([sys.executable, "-c", script, str(docx), str(tmp_path)], env=env)
     try:
-        assert _wait_until(lambda: _processes_mentioning(f"{temp}/{WORK_PREFIX}"), 60)
+        assert _wait_until(started, 90), "the conversion did not start"
+        assert _processes_mentioning(f"{temp}/{marker}")
         os.kill(run.pid, signal.SIGKILL)
         run.wait()
-        gone = _wait_until(lambda: not _processes_mentioning(f"{temp}/{WORK_PREFIX}"), 5)
+        gone = _wait_until(lambda: not _processes_mentioning(f"{temp}/{marker}"), 15)
         assert gone, "LibreOffice outlived the killed run"
     finally:
         for pid in _processes_mentioning(str(temp)):
             os.kill(pid, signal.SIGKILL)
+    return temp, run.pid
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_dies_with_a_killed_run_and_the_next_run_clears_up(tmp_path):
+    require_tool("soffice")
+    marker = f"{tmp_path}/tmp/{WORK_PREFIX}"
+    temp, pid = _kill_a_converting_run(
+        tmp_path, _CONVERTER, lambda: _processes_mentioning(marker), WORK_PREFIX
+    )
     left = list(temp.glob(WORK_PREFIX + "*"))
-    assert [p.name.split("-")[2] for p in left] == [str(run.pid)]
+    assert [p.name.split("-")[2] for p in left] == [str(pid)]
     old_tempdir = tempfile.tempdir
     tempfile.tempdir = str(temp)
     try:
@@ -136,22 +148,7 @@ def test_a_warm_libreoffice_dies_with_a_killed_run(tmp_path):
     """The kept LibreOffice of `batch --pdf` and `serve`: its bridge sees docgen's end
     (its standard input closes) and kills the office's process group."""
     require_tool("soffice")
-    from docgen import api
     from docgen.pdf.warm import warm_available
 
     require("LibreOffice's Python bridge (apt-get install python3-uno)", warm_available())
-    docx = api.render_report(SEED_DATA, out_dir=tmp_path / "docx").documents[0].path
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp)}
-    run = subprocess.Popen([sys.executable, "-c", _WARM, str(docx), str(tmp_path)], env=env)
-    try:
-        assert _wait_until(lambda: list(tmp_path.glob("*.pdf")), 90), "no PDF came out"
-        assert _processes_mentioning(f"{temp}/docgen-warm-")
-        os.kill(run.pid, signal.SIGKILL)
-        run.wait()
-        gone = _wait_until(lambda: not _processes_mentioning(f"{temp}/docgen-warm-"), 15)
-        assert gone, "the warm LibreOffice outlived the killed run"
-    finally:
-        for pid in _processes_mentioning(str(temp)):
-            os.kill(pid, signal.SIGKILL)
+    _kill_a_converting_run(tmp_path, _WARM, lambda: list(tmp_path.glob("*.pdf")), "docgen-warm-")
