@@ -559,3 +559,20 @@ def wait_for_page(process: subprocess.Popen, port: int, seconds: float) -> str:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             assert time.monotonic() < deadline, "docgen serve did not answer"
             time.sleep(0.1)
+
+
+def summary_rows(path: Path) -> list[list[str]]:
+    """The cell texts of a summary's score table (the one whose last header is
+    ค่าคะแนนถ่วงน้ำหนัก), row by row, as a reader sees them."""
+    document = docx.Document(str(path))
+    [table] = [
+        t
+        for t in document.tables
+        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
+    ]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def paragraph_texts(path: Path) -> list[str]:
+    """The text of every body paragraph of a .docx."""
+    return [p.text for p in docx.Document(str(path)).paragraphs]

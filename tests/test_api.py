@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import docx
 import pytest
-from helpers import REPORT_DATA, REPORT_FIGURES, SEED_DATA, document_text
+from helpers import (
+    REPORT_DATA,
+    REPORT_FIGURES,
+    SEED_DATA,
+    document_text,
+    paragraph_texts,
+    summary_rows,
+)
 from openxml_audit import OpenXmlValidator
 
 from docgen import api
@@ -25,20 +32,6 @@ NOTE = (
 def four(text: str) -> str:
     """A figure of REPORT_FIGURES as the summary prints it (they have at most 4 decimals)."""
     return f"{Decimal(text):.4f}"
-
-
-def summary_table(path):
-    document = docx.Document(str(path))
-    [table] = [
-        t
-        for t in document.tables
-        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
-    ]
-    return [[cell.text for cell in row.cells] for row in table.rows]
-
-
-def paragraphs(path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +89,7 @@ def test_summary_has_the_official_columns_one_row_per_indicator_and_the_totals(
     report_rendered,
 ):
     names = {i.code: i.name for i in load(REPORT_DATA).indicators}
-    rows = summary_table(report_rendered.summary.path)
+    rows = summary_rows(report_rendered.summary.path)
     assert rows[:2] == HEADER
     assert rows[2:-2] == [
         [f"{code} {names[code]}", *CRITERIA[code][:1], weight, *CRITERIA[code][1:]]
@@ -109,7 +102,7 @@ def test_summary_has_the_official_columns_one_row_per_indicator_and_the_totals(
 
 
 def test_summary_heads_with_the_report_and_states_the_composite(report_rendered):
-    text = paragraphs(report_rendered.summary.path)
+    text = paragraph_texts(report_rendered.summary.path)
     assert text[:3] == [
         "รายงานสรุปผลการปฏิบัติราชการตามคำรับรองการปฏิบัติราชการ",
         "สำนักพัฒนาและส่งเสริมการบริหารราชการจังหวัด สป.",
@@ -122,7 +115,7 @@ def test_summary_heads_with_the_report_and_states_the_composite(report_rendered)
 def test_summary_explains_every_score(report_rendered):
     report = load(REPORT_DATA)
     scores = score_report(report.indicators).scores
-    text = paragraphs(report_rendered.summary.path)
+    text = paragraph_texts(report_rendered.summary.path)
     explained = [line for line in text if "\t" in line]
     assert explained == [
         f"{indicator.code}\t{score.explanation}"
@@ -135,10 +128,10 @@ def test_summary_explains_every_score(report_rendered):
 
 
 def test_weights_short_of_100_are_warned_in_the_summary_and_the_result(partial_report):
-    rows = summary_table(partial_report.summary.path)
+    rows = summary_rows(partial_report.summary.path)
     assert rows[-2] == ["รวม", "รวม", "95", *[""] * 7, "2.8083"]  # the weighted scores' sum
     assert rows[-1][-1] == "2.9561"  # the composite: Σ(w x s) / Σw = 280.83 / 95
-    assert NOTE.format("95") in paragraphs(partial_report.summary.path)
+    assert NOTE.format("95") in paragraph_texts(partial_report.summary.path)
     assert partial_report.warnings == [
         "the indicators' weights add up to 95, not 100, so the composite score 2.9561 is not "
         "the score of a complete report; check each indicator's weight"
@@ -146,7 +139,7 @@ def test_weights_short_of_100_are_warned_in_the_summary_and_the_result(partial_r
 
 
 def test_summary_prints_data_as_text(partial_report):
-    rows = summary_table(partial_report.summary.path)
+    rows = summary_rows(partial_report.summary.path)
     assert rows[2][0] == f"1.1 {SHOWN}"
     assert "\x01" not in document_text(partial_report.summary.path)
 

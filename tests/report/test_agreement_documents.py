@@ -8,27 +8,13 @@ import zipfile
 
 import docx
 import pytest
-from helpers import FIXTURES, ROOT, SEED_DATA, TEMPLATES
+from helpers import FIXTURES, ROOT, SEED_DATA, TEMPLATES, paragraph_texts, summary_rows
 
 from docgen import api
 from docgen.report.data import load
 
 AGREEMENT = FIXTURES / "agreement-2567-r6.yaml"
 DOTS = "." * 30
-
-
-def cell_rows(path) -> list[list[str]]:
-    document = docx.Document(str(path))
-    [table] = [
-        t
-        for t in document.tables
-        if t.rows[0].cells[-1].text.replace("\n", "") == "ค่าคะแนนถ่วงน้ำหนัก"
-    ]
-    return [[cell.text for cell in row.cells] for row in table.rows]
-
-
-def paragraphs(path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
 def sign_off_lines(path) -> tuple[list[str], list[str]]:
@@ -45,7 +31,7 @@ def agreement(tmp_path_factory):
 
 
 def test_the_summary_lists_indicators_in_code_order_under_their_dimensions(agreement):
-    rows = cell_rows(agreement.summary.path)[2:]
+    rows = summary_rows(agreement.summary.path)[2:]
     firsts = [row[0] for row in rows]
     assert [text.split(" ", 1)[0] for text in firsts] == [
         "มิติที่",
@@ -71,7 +57,7 @@ def test_the_summary_lists_indicators_in_code_order_under_their_dimensions(agree
 
 
 def test_the_summary_figures_can_be_checked_by_hand(agreement):
-    by_code = {row[0].split(" ", 1)[0]: row for row in cell_rows(agreement.summary.path)[2:]}
+    by_code = {row[0].split(" ", 1)[0]: row for row in summary_rows(agreement.summary.path)[2:]}
     # a quantitative row: unit, weight, the five targets, the value, score, weighted
     assert by_code["1.1"][1:] == ["ร้อยละ", "15", "80", "85", "90", "95", "100", "92.5"] + [
         "3.5000",
@@ -86,19 +72,19 @@ def test_the_summary_figures_can_be_checked_by_hand(agreement):
     # not assessed and cancelled print their status instead of a score
     assert by_code["2.3"][-3:] == ["ไม่ประเมินในรอบนี้", "ไม่ประเมินในรอบนี้", "-"]
     assert by_code["3.3"][-3:] == ["ยกเลิก", "ยกเลิก", "-"]
-    subtotals = [row for row in cell_rows(agreement.summary.path) if row[0].startswith("รวมมิติ")]
+    subtotals = [row for row in summary_rows(agreement.summary.path) if row[0].startswith("รวมมิติ")]
     assert [(row[0], row[2], row[-1]) for row in subtotals] == [
         ("รวมมิติที่ 1", "45", "1.8750"),
         ("รวมมิติที่ 2", "30", "0.6900"),
         ("รวมมิติที่ 3", "25", "0.4400"),
     ]
-    total, composite = cell_rows(agreement.summary.path)[-2:]
+    total, composite = summary_rows(agreement.summary.path)[-2:]
     assert (total[0], total[2], total[-1]) == ("รวม", "100", "3.0050")
     assert composite[-1] == "3.5353"  # 300.5 / 85
 
 
 def test_the_summary_says_the_composite_is_over_the_assessed_indicators(agreement):
-    text = paragraphs(agreement.summary.path)
+    text = paragraph_texts(agreement.summary.path)
     assert "คะแนนรวม : 3.5353 (คิดจากตัวชี้วัดที่ประเมินในรอบนี้ น้ำหนักรวม 85)" in text
     assert agreement.warnings == []  # all ten weights add up to 100
 
@@ -185,7 +171,7 @@ def test_each_rounds_box_is_ticked_and_its_period_printed(tmp_path, round_months
     data = tmp_path / "data.yaml"
     data.write_text(text, encoding="utf-8")
     [document] = api.render_report(data, out_dir=tmp_path).documents
-    lines = paragraphs(document.path)
+    lines = paragraph_texts(document.path)
     box_line = lines[1]
     assert box_line.count("(  /  )") == 1  # exactly one box ticked
     assert boxes in box_line
