@@ -54,9 +54,6 @@ from bench.records import write_records
 from docgen import api
 from docgen.batch.inputs import find_inputs
 from docgen.batch.run import run_batch
-from docgen.engine.docxtpl_reference import DocxtplTemplate
-from docgen.engine.filters import make_environment
-from docgen.report.context import indicator_context
 from docgen.report.data import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,20 +85,8 @@ def timed(function, *args, **kwargs) -> tuple[float, Any]:
 
 
 def plain_docxtpl(files: list[Path], out: Path) -> int:
-    """(a) What a script with plain docxtpl does for each document."""
-    template = str(api.DEFAULT_TEMPLATE)
-    environment = make_environment("arabic")
-    count = 0
-    for file in files:
-        report = load(file)
-        for indicator, name in zip(report.all_indicators, api.output_names(report), strict=True):
-            document = DocxtplTemplate(template)
-            document.render(indicator_context(report, indicator), jinja_env=environment)
-            target = out / file.parent.name / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            document.save(target)
-            count += 1
-    return count
+    """(a) What a script with plain docxtpl does for each document (docgen's loader)."""
+    return user_paths.plain_docxtpl_script(files, out, load)
 
 
 def docgen_batch(folder: Path, out: Path, jobs: int, pdf: bool = False) -> int:

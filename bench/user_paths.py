@@ -95,13 +95,14 @@ def resumed(folder: Path, work: Path) -> dict[str, float]:
     return {"documents": documents, "full_seconds": full_s, "resume_seconds": resume_s}
 
 
-def plain_yaml_script(files: list[Path], out: Path) -> int:
-    """(f) A script with plain docxtpl over YAML files (PyYAML's `safe_load`)."""
+def plain_docxtpl_script(files: list[Path], out: Path, read: Callable[[Path], Any]) -> int:
+    """What a script with plain docxtpl does for each document, reading each file
+    with `read`: a new DocxTemplate, render, save."""
     template = str(api.DEFAULT_TEMPLATE)
     environment = make_environment("arabic")
     count = 0
     for file in files:
-        report = validate(yaml.safe_load(file.read_text(encoding="utf-8")))
+        report = read(file)
         for indicator, name in zip(report.all_indicators, api.output_names(report), strict=True):
             document = DocxtplTemplate(template)
             document.render(indicator_context(report, indicator), jinja_env=environment)
@@ -110,6 +111,13 @@ def plain_yaml_script(files: list[Path], out: Path) -> int:
             document.save(target)
             count += 1
     return count
+
+
+def plain_yaml_script(files: list[Path], out: Path) -> int:
+    """(f) A script with plain docxtpl over YAML files (PyYAML's `safe_load`)."""
+    return plain_docxtpl_script(
+        files, out, lambda file: validate(yaml.safe_load(file.read_text(encoding="utf-8")))
+    )
 
 
 def yaml_against_json(
