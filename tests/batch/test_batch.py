@@ -162,16 +162,8 @@ def test_a_stopped_batch_leaves_whole_files_and_resume_completes_it(tmp_path, si
     out = tmp_path / "out"
     lines = [json.dumps(seed_record(code_of(n))) + "\n" for n in range(60)]
     command = [sys.executable, "-m", "docgen", "batch", "-", "-o", str(out), "--jobs", "2"]
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    proc.stdin.write("".join(lines[:30]).encode())
-    proc.stdin.flush()  # the rest is never sent: the batch is still running when stopped
+    # the rest is never sent: the batch is still running when stopped
+    proc = _batch_process(out, lines[:30], "--jobs", "2")
     deadline = time.monotonic() + 120
     while len(list(out.glob("*.docx"))) < 10 and time.monotonic() < deadline:
         time.sleep(0.01)
