@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import json
 import os
 import re
 import shutil
@@ -20,8 +21,10 @@ import docx
 import openpyxl
 import pytest
 import yaml
+from click.testing import CliRunner
 from lxml import etree
 
+from docgen.output import TEMP_PREFIX
 from docgen.pdf.fonts import FontSetup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -576,3 +579,59 @@ def summary_rows(path: Path) -> list[list[str]]:
 def paragraph_texts(path: Path) -> list[str]:
     """The text of every body paragraph of a .docx."""
     return [p.text for p in docx.Document(str(path)).paragraphs]
+
+
+# Batch runs: records, the CLI, and what a run leaves in its output folder.
+
+
+def seed_record(code: str, **changes) -> dict:
+    """The seed's data as a script would send it (JSON), with another code."""
+    data = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
+    data["report"]["as_of"] = data["report"]["as_of"].isoformat()
+    data["indicator"] |= {"code": code, **changes}
+    return data
+
+
+def code_of(number: int) -> str:
+    """A distinct indicator code for the n-th record."""
+    return f"{number // 10 + 1}.{number % 10 + 1}"
+
+
+BAD = {
+    7: (
+        json.dumps(seed_record("1.8", weight=120)),
+        "indicator.weight",
+        "less than or equal to 100",
+    ),
+    19: ('{"schema_version": 1, "report": ', "", "JSON syntax error"),
+    33: (json.dumps(seed_record(3.4)), "indicator.code", "expected text in quotes"),
+}
+
+
+def write_records(folder: Path, count: int, bad: dict | None = None) -> list[Path]:
+    """`count` JSON records of the seed with their own codes; `bad` replaces some."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"record-{number:03d}.json"
+        text = (bad or {}).get(number, (json.dumps(seed_record(code_of(number))),))[0]
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def batch_cli(*args: str, input: str | None = None):
+    """`docgen batch` with these arguments, run in this process."""
+    from docgen.cli import main
+
+    return CliRunner().invoke(main, ["batch", *args], input=input)
+
+
+def manifest_of(out: Path) -> dict:
+    """A batch's manifest.json as read back."""
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Temporary files left anywhere in an output folder."""
+    return [p for p in out.rglob("*") if p.name.startswith(TEMP_PREFIX)]

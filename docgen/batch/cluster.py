@@ -31,12 +31,12 @@ from docgen.batch.render import (
     _still_standing,  # and for what `--resume` keeps
     claim,
     failure,
+    put_down,
     render_safely,
 )
 from docgen.batch.resume import source_of
 from docgen.errors import DocgenError, OutputError, UsageError
 from docgen.limits import Limits
-from docgen.output import atomic_write_bytes
 from docgen.report import data as data_module
 
 #: Records sent to a worker in one task.
@@ -172,14 +172,21 @@ def _write(
                 docx_only = replace(outcome, outputs={"docx": outcome.outputs["docx"]})
                 outcomes.append(_conflict(replace(docx_only, pdf_font=None)))
                 continue
+            waiting: dict[str, str] = {}
             try:
                 for kind, payload in (("docx", item.docx), ("pdf", item.pdf)):
                     if payload is not None:
-                        target = settings.out_dir / outcome.outputs[kind]
-                        atomic_write_bytes(target, payload, fsync=False)
+                        name = put_down(settings, outcome.outputs[kind], payload)
+                        if name is not None:
+                            waiting[kind] = name
             except DocgenError as exc:
                 error = {"kind": "output", "message": str(exc)}
                 outcome = replace(outcome, status=FAILED, error=error)
+                for name in waiting.values():
+                    (settings.out_dir / name).unlink(missing_ok=True)
+                waiting = {}
+            if waiting:
+                outcome = replace(outcome, waiting=waiting)
             outcomes.append(outcome)
         written.append((index, outcomes))
     return written

@@ -69,6 +69,7 @@ class Manifest:
         self._waiting: dict[int, list[Outcome]] = {}
         self._next = 0  # the record whose documents come next in `_lines`
         self._changed: dict[tuple[int, int], Outcome] = {}
+        self._waiting_files: set[tuple[int, int]] = set()  # written, not yet in place
         self.counts = {WRITTEN: 0, SKIPPED: 0, FAILED: 0}
         self._failures: list[tuple[tuple[int, int], dict[str, Any]]] = []
         self.last_write = 0.0
@@ -84,6 +85,8 @@ class Manifest:
         for outcome in outcomes:
             self.counts[outcome.status] += 1
             self._note_failure(outcome)
+            if outcome.waiting:
+                self._waiting_files.add(outcome.key)
         self._waiting[record] = outcomes
         while self._next in self._waiting:
             for outcome in self._waiting.pop(self._next):
@@ -95,6 +98,7 @@ class Manifest:
         self.counts[was] -= 1
         self.counts[outcome.status] += 1
         self._note_failure(outcome)
+        self._waiting_files.discard(outcome.key)
         waiting = self._waiting.get(outcome.record)
         if waiting is not None:
             self._waiting[outcome.record] = [
@@ -102,6 +106,10 @@ class Manifest:
             ]
         else:
             self._changed[outcome.key] = outcome
+
+    def place(self, key: tuple[int, int]) -> None:
+        """A written document's files are in place (`docgen.batch.conflicts`)."""
+        self._waiting_files.discard(key)
 
     def find(self, key: tuple[int, int]) -> Outcome | None:
         """A recorded document's outcome (rarely needed: a scan of the lines)."""
@@ -132,12 +140,21 @@ class Manifest:
         while start < len(data):
             end = data.find(b"\n", start)
             record, position, entry = bytes(data[start:end]).split(b" ", 2)
-            changed = self._changed.get((int(record), int(position)))
-            yield _encoded(changed) if changed is not None else entry
+            key = (int(record), int(position))
+            changed = self._changed.get(key)
+            yield self._shown(key, _encoded(changed) if changed is not None else entry)
             start = end + 1
         for record in sorted(self._waiting):  # after an interruption: gaps before them
             for outcome in self._waiting[record]:
-                yield _encoded(outcome)
+                yield self._shown(outcome.key, _encoded(outcome))
+
+    def _shown(self, key: tuple[int, int], entry: bytes) -> bytes:
+        """A document whose file waits to be moved into place is `waiting`, not
+        `written`, until it is: a killed batch's manifest must not say the file is there
+        (`--resume` keeps only what is)."""
+        if key in self._waiting_files:
+            return entry.replace(b'"status": "written"', b'"status": "waiting"', 1)
+        return entry
 
     def _chunks(self, status: str) -> Iterator[bytes]:
         head = {

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from docgen.api import output_names
@@ -44,6 +45,8 @@ class Outcome:
     needs_pdf: bool = False  # not in the manifest: the PDF is still to be made
     pdf_font: str | None = None  # the font the PDF was set in (real, or docgen's stand-in)
     source: dict[str, Any] | None = None  # how `--resume` knows the input again
+    # not in the manifest: kind -> the file waiting beside its output (`put_down`)
+    waiting: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -96,6 +99,7 @@ class Settings:
     pdf: bool = False
     earlier: dict[str, Earlier] = field(default_factory=dict)  # `--resume`: what still stands
     claims: Path | None = None  # this run's claims of output names (see `claim`)
+    wait_prefix: str | None = None  # names of files waiting to replace others (`put_down`)
 
 
 def _data_error(exc: DataError) -> dict[str, Any]:
@@ -143,6 +147,24 @@ def claim(settings: Settings, relative: str) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def put_down(settings: Settings, relative: str, payload: bytes) -> str | None:
+    """Write a claimed file; return the name it waits under, if any.
+
+    Why: only when every report has been read is it known that no other report
+    of the batch gives the same file, and a conflict must leave the file as the
+    run found it. A file that would replace one already there is therefore
+    written beside it under a temporary name and moved into place when the
+    batch ends (`docgen.batch.conflicts`); a new file is written at once.
+    """
+    target = settings.out_dir / relative
+    if settings.wait_prefix is None or not os.path.lexists(target):
+        atomic_write_bytes(target, payload, fsync=False)
+        return None
+    waiting = f"{settings.wait_prefix}{secrets.token_hex(6)}{target.suffix}"
+    atomic_write_bytes(target.with_name(waiting), payload, fsync=False)
+    return PurePosixPath(relative).with_name(waiting).as_posix()
 
 
 #: The error of a document whose file another report of the batch claimed first;
@@ -243,7 +265,9 @@ def render_record(
         try:
             payload = settings.template.render(indicator_context(report, indicator, score))
             if write is None:
-                atomic_write_bytes(settings.out_dir / relative, payload, fsync=False)
+                waiting = put_down(settings, relative, payload)
+                if waiting is not None:
+                    outcome = replace(outcome, waiting={"docx": waiting})
             else:
                 write(relative, payload)
         except TemplateError as exc:

@@ -11,7 +11,8 @@ document is still written.
 Every file is written atomically, so an interrupted batch (Ctrl-C, SIGTERM,
 a crash) leaves only complete documents, and ``resume`` keeps the documents
 of inputs unchanged since the manifest recorded them (`docgen.batch.resume`).
-Two reports that give one file both fail, and neither replaces what is there.
+Two reports that give one file both fail, and the file stays as the run found
+it (`docgen.batch.conflicts`).
 PDF copies are made after the documents, by one warm LibreOffice per job. With
 a Dask scheduler, the same batch runs on a cluster (`docgen.batch.cluster`).
 """
@@ -23,15 +24,16 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.batch.conflicts import Claims
 from docgen.batch.inputs import Record
 from docgen.batch.manifest import MANIFEST_NAME, Manifest
 from docgen.batch.pdf import convert_pdfs
 from docgen.batch.progress import NoProgress, Progress
-from docgen.batch.render import CONFLICT, FAILED, SKIPPED, WRITTEN, Outcome, Settings
+from docgen.batch.render import FAILED, SKIPPED, WRITTEN, Outcome, Settings
 from docgen.batch.resume import FINGERPRINT_KEY, earlier_documents, fingerprint
 from docgen.batch.summaries import convert_summary_pdfs, write_summaries
 from docgen.batch.workers import in_background, run_here, run_in_workers
@@ -64,14 +66,14 @@ class _Collector:
         self.settings = settings
         self.manifest = manifest
         self.progress = progress
-        self.claimed: dict[str, tuple[int, int]] = {}  # output (case-folded) -> document
+        self.claims = Claims(settings.out_dir, manifest)
         self.pdf_wanted: dict[tuple[int, int], Outcome] = {}
 
     def add(self, results: list[tuple[int, list[Outcome]]]) -> None:
         """The outcomes of some records: (record index, its documents' outcomes)."""
         failed = 0
         for record, outcomes in results:
-            outcomes = [self._claim(outcome) for outcome in outcomes]
+            outcomes = [self.claims.check(outcome) for outcome in outcomes]
             for outcome in outcomes:
                 if outcome.needs_pdf:
                     self.pdf_wanted[outcome.key] = outcome
@@ -80,44 +82,11 @@ class _Collector:
         self.progress.advance(len(results), failed)
         self.manifest.write_now_and_then()
 
-    def _claim(self, outcome: Outcome) -> Outcome:
-        """Two documents of one batch must not share a file: both fail, named to each
-        other. The file keeps the one document that claimed it first (`claim`), or
-        what an earlier run left there: nothing is removed."""
-        if outcome.status == FAILED and _kind(outcome) != CONFLICT:
-            return outcome
-        name = outcome.outputs["docx"].casefold()
-        first_key = self.claimed.setdefault(name, outcome.key)
-        if first_key == outcome.key:
-            return outcome
-        first = self.manifest.find(first_key)
-        # Named in input order, not in the order workers happened to finish.
-        if first is None:
-            pair = ["another report", _where(outcome)]
-        else:
-            pair = [_where(o) for o in sorted([first, outcome], key=_input_order)]
-        message = (
-            f"{pair[0]} and {pair[1]} both give {outcome.outputs['docx']}; "
-            "give each report its own code, round or folder"
-        )
-        error = {"kind": CONFLICT, "message": message}
-        if first is not None and (first.status != FAILED or _kind(first) == CONFLICT):
-            changed = replace(first, status=FAILED, error=error, needs_pdf=False)
-            self.manifest.change(changed, first.status)
-            self.pdf_wanted.pop(first_key, None)
-        return replace(outcome, status=FAILED, error=error, needs_pdf=False)
-
-
-def _kind(outcome: Outcome) -> str | None:
-    return outcome.error.get("kind") if outcome.error else None
-
-
-def _input_order(outcome: Outcome) -> tuple[str, int]:
-    return (outcome.input or "", outcome.line or 0)
-
-
-def _where(outcome: Outcome) -> str:
-    return f"stdin line {outcome.line}" if outcome.line is not None else outcome.input
+    def settle(self) -> list[Outcome]:
+        """Every document rendered: files into place; the PDFs still to make."""
+        self.claims.settle()
+        withdrawn = self.claims.withdrawn
+        return [self.pdf_wanted[key] for key in sorted(self.pdf_wanted) if key not in withdrawn]
 
 
 def _clean_temp_files(out_dir: Path) -> None:
@@ -257,7 +226,7 @@ def run_batch(
     manifest = Manifest(out_dir, template.path, options, {FINGERPRINT_KEY: shape})
     manifest.write("running")
     claims = _claims_folder(out_dir)
-    settings = Settings(template, out_dir, resume, pdf, earlier, claims)
+    settings = Settings(template, out_dir, resume, pdf, earlier, claims, temp_name("waiting-"))
     sink = _Collector(settings, manifest, progress)
     kept: list[Record] = []
     if summary_template is not None:  # the summaries read the records again
@@ -266,8 +235,8 @@ def run_batch(
         _render_all(records, settings, sink, progress, stop, jobs, total, cluster)
     finally:
         shutil.rmtree(claims, ignore_errors=True)
-    if sink.pdf_wanted and not stop.is_set():
-        wanted = [sink.pdf_wanted[key] for key in sorted(sink.pdf_wanted)]
+    wanted = sink.settle()
+    if wanted and not stop.is_set():
         convert_pdfs(
             wanted,
             settings,

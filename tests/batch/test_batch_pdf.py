@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import pdf_comparable, pdf_text, require, require_tool
-from test_batch import write_records
+from helpers import pdf_comparable, pdf_text, require, require_tool, write_records
 
 from docgen import api
 from docgen.batch import find_inputs, run_batch
@@ -65,3 +64,16 @@ def test_libreoffice_killed_mid_batch_costs_no_pdf(tmp_path, converter):
     pdfs = sorted(out.glob("*.pdf"))
     assert len(pdfs) == 6
     assert all(pdf_comparable("ผลการปฏิบัติราชการ") in pdf_comparable(pdf_text(p)) for p in pdfs)
+
+
+def test_two_reports_with_one_file_get_no_pdf_and_the_others_do(tmp_path, converter):
+    paths = write_records(tmp_path / "in", 2)
+    (tmp_path / "in" / "record-002.json").write_bytes(paths[0].read_bytes())  # 1.1 again
+    out = tmp_path / "out"
+    result = pdf_batch(tmp_path / "in", out, converter)
+    assert (result.written, result.failed) == (1, 2)
+    assert [f["error"]["kind"] for f in result.failures] == ["conflict", "conflict"]
+    assert sorted(p.name for p in out.glob("*.*") if p.name != "manifest.json") == [
+        "2550-r12-1.2.docx",
+        "2550-r12-1.2.pdf",
+    ]

@@ -7,6 +7,7 @@ tcp:// address, as a real cluster is); the CLI's `local:N` starts its own.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -14,8 +15,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import SEED_DATA, pdf_comparable, pdf_text, require_tool
-from test_batch import BAD, manifest_of, run, write_records
+from helpers import (
+    BAD,
+    SEED_DATA,
+    batch_cli,
+    leftovers,
+    manifest_of,
+    pdf_comparable,
+    pdf_text,
+    require_tool,
+    write_records,
+)
 
 from docgen import api
 from docgen.batch import cluster, find_inputs, run_batch
@@ -97,7 +107,9 @@ def test_a_worker_killed_mid_batch_loses_no_record_and_each_failure_is_reported_
 def test_the_cli_starts_a_local_cluster_and_reads_standard_input(tmp_path):
     write_records(tmp_path / "in", 5)
     lines = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "in").glob("*.json"))]
-    result = run("-", "-o", str(tmp_path / "out"), "--scheduler", "local:1", input="\n".join(lines))
+    result = batch_cli(
+        "-", "-o", str(tmp_path / "out"), "--scheduler", "local:1", input="\n".join(lines)
+    )
     assert result.exit_code == 0, result.output
     assert len(documents(tmp_path / "out")) == 5
     assert [e["line"] for e in entries(tmp_path / "out")] == [1, 2, 3, 4, 5]
@@ -105,7 +117,7 @@ def test_the_cli_starts_a_local_cluster_and_reads_standard_input(tmp_path):
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
-    result = run(str(SEED_DATA), "-o", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9")
+    result = batch_cli(str(SEED_DATA), "-o", str(tmp_path), "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 2
     assert "cannot reach a Dask scheduler" in result.output
     with pytest.raises(UsageError, match="local:N"), cluster.connect("local:0"):
@@ -141,6 +153,23 @@ def test_two_reports_that_give_one_file_fail_alike_on_the_cluster(tmp_path, sche
         "conflict",
         "conflict",
     ]
+
+
+def test_a_conflict_on_the_cluster_leaves_the_earlier_document_as_it_was(tmp_path, scheduler):
+    """A newcomer that sorts first gives the file an earlier run wrote: both fail, the
+    file keeps its bytes; the other documents wait for the end and replace theirs."""
+    write_records(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    assert batch(tmp_path / "in", out, scheduler=scheduler).written == 3
+    before = documents(out)
+    newcomer = json.loads((tmp_path / "in" / "record-000.json").read_text(encoding="utf-8"))
+    newcomer["indicator"]["name"] = "ตัวชี้วัดของอีกสำนักงานหนึ่ง"
+    (tmp_path / "in" / "another.json").write_text(json.dumps(newcomer), encoding="utf-8")
+    again = batch(tmp_path / "in", out, scheduler=scheduler)
+    assert (again.written, again.failed) == (2, 2)
+    assert [e["status"] for e in entries(out)] == ["failed", "failed", "written", "written"]
+    assert documents(out) == before
+    assert leftovers(out) == []
 
 
 def test_resume_on_the_cluster_keeps_what_stands_and_renders_what_changed(tmp_path, scheduler):

@@ -1,4 +1,4 @@
-"""`docgen batch --resume` decides from the manifest and the file system; conflicts remove nothing."""
+"""`docgen batch --resume` decides from the manifest and the file system."""
 
 from __future__ import annotations
 
@@ -132,28 +132,6 @@ def test_resume_does_not_read_unchanged_inputs(tmp_path, monkeypatch):
     assert (
         _batch(str(tmp_path / "in"), "-o", str(out), "--jobs", "1", "--resume") == ["skipped"] * 3
     )
-
-
-def test_a_conflict_keeps_the_document_an_earlier_run_wrote(tmp_path):
-    data = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
-    name = data["indicator"]["name"]
-    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    first.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    data["indicator"]["name"] = "ตัวชี้วัดของอีกสำนักงานหนึ่ง"  # the same code: the same file
-    second.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = tmp_path / "out"
-    assert _batch(str(first), "-o", str(out)) == ["written"]
-    command = ["batch", str(first), str(second), "-o", str(out), "--jobs", "1"]
-    result = CliRunner().invoke(main, command)
-    assert result.exit_code == 1
-    entries = _manifest(out)["documents"]
-    assert [d["status"] for d in entries] == ["failed", "failed"]
-    assert f"{first} and {second} both give 2550-r12-3.2.docx" in entries[1]["error"]["message"]
-    document = out / "2550-r12-3.2.docx"
-    assert document.exists()
-    text = _text(document)
-    assert "ตัวชี้วัดของอีกสำนักงานหนึ่ง" not in text
-    assert name in text
 
 
 def _text(path: Path) -> str:
