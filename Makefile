@@ -32,8 +32,8 @@ readme: $(STAMP)
 	$(PY) -c "from docgen.report.reference import update_readme; update_readme('README.md')"
 
 lint: $(STAMP)
-	$(PY) -m ruff check docgen tests
-	$(PY) -m ruff format --check docgen tests
+	$(PY) -m ruff check docgen tests tools bench
+	$(PY) -m ruff format --check docgen tests tools bench
 
 test: $(STAMP) lint
 	$(PY) -m pytest -n 2 -q

@@ -101,8 +101,21 @@ def picture(sheet: Path, png: Path, dpi: int = 200) -> None:
         crop = ["-x", str(dpi * 70 // 100), "-y", str(dpi * 95 // 100)]
         size = ["-W", str(dpi * 1005 // 100), "-H", str(dpi * 135 // 100)]
         subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", *crop, *size, "-png",
-             "-singlefile", str(pdf), str(png.with_suffix(""))],
+            [
+                "pdftoppm",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                *crop,
+                *size,
+                "-png",
+                "-singlefile",
+                str(pdf),
+                str(png.with_suffix("")),
+            ],
             check=True,
             timeout=120,
         )
@@ -116,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     payload = build()
     if args.check:
         same = SHEET.exists() and cells(SHEET.read_bytes()) == cells(payload)
-        print(f"{SHEET.name} is {'current' if same else 'stale: run python tools/agreement_sheet.py'}")
+        print(
+            f"{SHEET.name} is {'current' if same else 'stale: run python tools/agreement_sheet.py'}"
+        )
         return 0 if same else 1
     SHEET.write_bytes(payload)
     print(f"wrote {SHEET.relative_to(ROOT)}")
