@@ -112,7 +112,7 @@ class Budget:
         "created",
         "depth",
         "other_markup",
-        "_until_clock",
+        "_until_check",
     )
 
     def __init__(self, limits: Limits) -> None:
@@ -123,25 +123,42 @@ class Budget:
         self.created = 0
         self.depth = 0
         self.other_markup = False  # printed markup docgen did not write (see bodytext)
-        self._until_clock = _CLOCK_EVERY
+        # steps to the next look at the clock and the step limit (`_check_steps`)
+        self._until_check = min(_CLOCK_EVERY, limits.render_steps + 1)
 
     def step(self) -> None:
         self.steps += 1
+        self._until_check -= 1
+        if self._until_check <= 0:
+            self._check_steps()
+
+    def printed(self, chars: int) -> None:
+        """A printed value: one step and `chars` of output, counted in one call (a
+        render prints hundreds of values; see `docgen.engine.filters`)."""
+        self.steps += 1
+        self.output += chars
+        self._until_check -= 1
+        if self._until_check <= 0:
+            self._check_steps()
+        if self.output > self.limits.output_chars:
+            self.emit(0)
+
+    def _check_steps(self) -> None:
+        """The step limit and the clock, looked at every `_CLOCK_EVERY` steps and at
+        the step that would pass the limit."""
         if self.steps > self.limits.render_steps:
             raise LimitExceeded(
                 f"the template took more than {self.limits.render_steps} steps "
                 "(loop turns, calls, filters, printed values) for one document",
                 "look for loops nested too deeply or a macro that calls itself",
             )
-        self._until_clock -= 1
-        if self._until_clock <= 0:
-            self._until_clock = _CLOCK_EVERY
-            if time.monotonic() > self.deadline:
-                raise LimitExceeded(
-                    f"rendering one document took longer than {self.limits.render_seconds:g} "
-                    "seconds, the render time limit",
-                    "look for a loop that runs too long; the limit is set with --time-limit",
-                )
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(
+                f"rendering one document took longer than {self.limits.render_seconds:g} "
+                "seconds, the render time limit",
+                "look for a loop that runs too long; the limit is set with --time-limit",
+            )
+        self._until_check = min(_CLOCK_EVERY, self.limits.render_steps + 1 - self.steps)
 
     def emit(self, chars: int) -> None:
         """Count `chars` of output against the document's output limit."""
@@ -179,9 +196,9 @@ def metered(limits: Limits = DEFAULT_LIMITS) -> Iterator[Budget]:
         _BUDGET.reset(token)
 
 
-def active_budget() -> Budget | None:
-    """The budget of the render in progress in this thread, if any."""
-    return _BUDGET.get()
+#: The budget of the render in progress in this thread, if any: ``active_budget()``
+#: (the context variable's own getter, called for every printed value).
+active_budget: Callable[[], Budget | None] = _BUDGET.get
 
 
 def _limits() -> Limits:
@@ -201,8 +218,7 @@ def emit(chars: int) -> None:
     """Count a printed value (one step) and its characters against the current document."""
     budget = _BUDGET.get()
     if budget is not None:
-        budget.step()
-        budget.emit(chars)  # one home for the output limit: Budget.emit
+        budget.printed(chars)
 
 
 def note_other_markup() -> None:
@@ -613,12 +629,30 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 class _CountingGenerator(CodeGenerator):
-    """Jinja's code generator, with the text ``~`` joins counted as created."""
+    """Jinja's code generator, with the text ``~`` joins counted as created, and each
+    printed value escaped, finalized and counted by the environment's `printer` in one
+    call where the template escapes (rather than ``escape(environment.finalize(x))``)."""
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.created(")
         super().visit_Concat(node, frame)
         self.write(")")
+
+    def _one_call(self, frame: Frame) -> bool:
+        escaping = frame.eval_ctx.autoescape and not frame.eval_ctx.volatile
+        return escaping and getattr(self.environment, "printer", None) is not None
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._one_call(frame):
+            self.write("environment.printer(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._one_call(frame):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
 
 
 class MeteredSandbox(ImmutableSandboxedEnvironment):
@@ -634,8 +668,16 @@ class MeteredSandbox(ImmutableSandboxedEnvironment):
     code_generator_class = _CountingGenerator
     created = staticmethod(created)
 
-    def __init__(self, *, filters: dict[str, Callable[..., Any]] | None = None, **options: Any):
+    def __init__(
+        self,
+        *,
+        filters: dict[str, Callable[..., Any]] | None = None,
+        printer: Callable[[Any], str] | None = None,
+        **options: Any,
+    ):
         super().__init__(loader=_NoFiles(), **options)
+        #: finalize, count and escape of a printed value in one call (`_CountingGenerator`)
+        self.printer = printer
         self._safe: dict[tuple[type, str], bool] = {}
         # (type, name) pairs read as they are: safe, and not str.format (which is wrapped)
         self._plain: set[tuple[type, str]] = set()

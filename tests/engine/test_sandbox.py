@@ -7,10 +7,12 @@ the exact message, the place in Word it names, and that nothing was written.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import resource
 import subprocess
 import sys
+from decimal import Decimal
 
 import docx
 import pytest
@@ -19,11 +21,12 @@ from helpers import SEED_DATA, make_template
 from jinja2 import Undefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import escape
 
 from docgen import api
 from docgen.cli import main
 from docgen.engine.filters import make_environment
-from docgen.engine.sandbox import LimitExceeded, bounded_text
+from docgen.engine.sandbox import Budget, LimitExceeded, bounded_text, metered
 from docgen.engine.template import Template
 from docgen.errors import TemplateError, TemplateLimitError, TemplateSecurityError
 from docgen.limits import DEFAULT_LIMITS
@@ -571,3 +574,64 @@ def test_the_output_limit_stops_printing_when_reached_not_at_the_end(tmp_path):
         Template(path, limits=SMALL).render({"items": _CountingList(["x" * 500] * 5000)})
     assert "the document would be larger than 10000 characters" in str(caught.value)
     assert 0 < _CountingList.taken <= 25  # 10,000 characters / 500, not 5,000 prints
+
+
+# Every printed value is finalized, counted and escaped in one call where the template
+# escapes; plain printable text takes a short way, which must end where the long one does.
+PRINTED = [
+    "ผลการดำเนินงาน ร้อยละ 98.2",
+    "a < b & c > d",
+    'he said "yes" and it\'s done',
+    "{_{ typed }_} {_% as %_}",
+    "line\nbreak\tand tab",
+    "control\x01char",
+    "",
+    Decimal("3.50"),
+    0.2,
+    7,
+    dt.date(2007, 9, 30),
+    None,
+]
+
+
+@pytest.mark.parametrize("digits", ["arabic", "thai"])
+@pytest.mark.parametrize("value", PRINTED, ids=repr)
+def test_a_printed_value_comes_out_as_finalize_and_escape_give_it(value, digits):
+    env = make_environment(digits)
+    with metered(SMALL) as short_way:
+        printed = str(env.printer(value))
+    with metered(SMALL) as long_way:
+        expected = str(escape(env.finalize(value)))
+    assert printed == expected
+    assert (short_way.steps, short_way.output) == (long_way.steps, long_way.output)
+    assert short_way.steps == (0 if value is None else 1)  # None prints nothing
+
+
+def test_templates_print_through_the_one_call():
+    env = make_environment()
+    assert "environment.printer(" in env.compile("{{ x }}", raw=True)
+    assert env.from_string("{{ x }}|{{ y }}").render(x="<ก>", y="ข") == "&lt;ก&gt;|ข"
+
+
+@pytest.mark.parametrize("count", ["step", "printed"])
+def test_the_step_limit_allows_exactly_its_steps(count):
+    budget = Budget(dataclasses.replace(DEFAULT_LIMITS, render_steps=300))
+    take = budget.step if count == "step" else lambda: budget.printed(1)
+    for _ in range(300):
+        take()
+    with pytest.raises(LimitExceeded, match="took more than 300 steps"):
+        take()
+
+
+def test_the_clock_is_read_within_a_few_steps_of_the_deadline():
+    budget = Budget(dataclasses.replace(DEFAULT_LIMITS, render_seconds=1e-9))
+    with pytest.raises(LimitExceeded, match="took longer than 1e-09 seconds"):
+        for _ in range(200):
+            budget.printed(1)
+    assert budget.steps <= 128
+
+
+def test_the_output_limit_counts_printed_values_outside_loops(tmp_path):
+    path = make_template(tmp_path / "t.docx", ["{{ x }}" * 30])
+    with pytest.raises(TemplateLimitError, match="larger than 10000 characters"):
+        Template(path, limits=SMALL).render({"x": "ก" * 500})
