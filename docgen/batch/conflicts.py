@@ -27,8 +27,8 @@ class Claims:
         self.out_dir = out_dir
         self.manifest = manifest
         self.first: dict[str, tuple[int, int]] = {}  # output (case-folded) -> document
-        # document -> (waiting file, its place) for each of its files
-        self.waiting: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        # document -> its files that wait to be moved into place: kind -> (file, place)
+        self.waiting: dict[tuple[int, int], dict[str, tuple[str, str]]] = {}
         self.unwanted: list[str] = []  # files of this run to remove at the end
         self.withdrawn: set[tuple[int, int]] = set()  # documents that lost their files
 
@@ -41,9 +41,9 @@ class Claims:
         first_key = self.first.setdefault(name, outcome.key)
         if first_key == outcome.key:
             if outcome.waiting:
-                self.waiting[outcome.key] = [
-                    (name, outcome.outputs[kind]) for kind, name in outcome.waiting.items()
-                ]
+                self.waiting[outcome.key] = {
+                    kind: (file, outcome.outputs[kind]) for kind, file in outcome.waiting.items()
+                }
             return outcome
         first = self.manifest.find(first_key)
         # Named in input order, not in the order workers happened to finish.
@@ -57,30 +57,32 @@ class Claims:
         )
         error = {"kind": CONFLICT, "message": message}
         if first is not None and (first.status != FAILED or _kind(first) == CONFLICT):
-            self._withdraw(first, [name for name, _ in self.waiting.pop(first_key, [])])
+            waiting = {kind: file for kind, (file, _) in self.waiting.pop(first_key, {}).items()}
+            self._withdraw(first, waiting)
             self.manifest.change(replace(first, status=FAILED, error=error), first.status)
-        self._withdraw(outcome, list(outcome.waiting.values()))
+        self._withdraw(outcome, outcome.waiting)
         return replace(outcome, status=FAILED, error=error, needs_pdf=False, waiting={})
 
-    def _withdraw(self, outcome: Outcome, waiting: list[str]) -> None:
-        """A conflicted document's files are removed at the end: those waiting, or the
+    def _withdraw(self, outcome: Outcome, waiting: dict[str, str]) -> None:
+        """A conflicted document's files are removed at the end: those waiting, and the
         new ones it wrote in place (nothing was there before: `put_down`)."""
         self.withdrawn.add(outcome.key)
-        if waiting:
-            self.unwanted += waiting
-        elif outcome.status == WRITTEN:
-            self.unwanted += outcome.outputs.values()
+        for kind, target in outcome.outputs.items():
+            if kind in waiting:
+                self.unwanted.append(waiting[kind])
+            elif outcome.status == WRITTEN:
+                self.unwanted.append(target)
 
     def settle(self) -> None:
         """Move the waiting files into place and remove the unwanted ones; a document
         whose file cannot be moved fails in the manifest."""
         for key, waiting in self.waiting.items():
             try:
-                for name, target in waiting:
-                    os.replace(self.out_dir / name, self.out_dir / target)
+                for file, target in waiting.values():
+                    os.replace(self.out_dir / file, self.out_dir / target)
             except OSError as exc:
                 self._not_placed(key, exc)
-                self.unwanted += [name for name, _ in waiting]
+                self.unwanted += [file for file, _ in waiting.values()]
             else:
                 self.manifest.place(key)
         self.waiting.clear()
