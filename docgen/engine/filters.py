@@ -14,7 +14,6 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -122,10 +121,6 @@ def _has_docxtpl_escape(text: str) -> bool:
     return "{_" in text or "_}" in text
 
 
-#: What Jinja's escape (markupsafe) replaces in printed text.
-_XML_SPECIAL = re.compile("[&<>\"']")
-
-
 def _printer(transform: Callable[[str], str]) -> Callable[[Any], str]:
     """`finalize`, the count and the escape of a printed value in one call.
 
@@ -147,9 +142,9 @@ def _printer(transform: Callable[[str], str]) -> Callable[[Any], str]:
             budget.printed(len(text))
         if "_" in text and _has_docxtpl_escape(text):
             return escape_markup(text)
-        if _XML_SPECIAL.search(text) is None:  # most text: nothing to escape, no Markup made
-            return text
-        return escape(text)
+        if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+            return escape(text)
+        return text  # most text: nothing to escape, printed as it is without a markup object
 
     return printed
 
