@@ -40,14 +40,19 @@ class _Bounds:
     """Counts what a file expands to as it is walked, and stops at the first limit.
 
     YAML aliases are counted each time they are used: that is what the
-    validation and the documents would have to process.
+    validation and the documents would have to process. `through_aliases` says
+    that only their use can pass a limit (the file itself was counted within them),
+    and the message says so.
     """
 
-    def __init__(self, limits: Limits, lines: LineMap | None = None) -> None:
+    def __init__(
+        self, limits: Limits, lines: LineMap | None = None, *, through_aliases: bool = False
+    ) -> None:
         self.limits = limits
         self.lines = lines or {}
         self.values = 0
         self.text = 0
+        self.how = "expands through its aliases (*name) to" if through_aliases else "holds"
 
     def _line(self, path: str, line: int | None) -> int | None:
         """The line of `path`, looked up only when an error needs it."""
@@ -59,8 +64,8 @@ class _Bounds:
             raise DataError(
                 Problem(
                     "",
-                    f"the file expands to more than {self.limits.values} values "
-                    "(nested aliases?); docgen refuses to read it",
+                    f"the file {self.how} more than {self.limits.values} values "
+                    "(a whole agreement needs a few thousand); docgen refuses to read it",
                     self._line(path, line),
                 )
             )
@@ -91,8 +96,8 @@ class _Bounds:
             raise DataError(
                 Problem(
                     "",
-                    f"the file expands to more than {self.limits.text_chars} characters of "
-                    "text (nested aliases?); docgen refuses to read it",
+                    f"the file {self.how} more than {self.limits.text_chars} characters of "
+                    "text; docgen refuses to read it",
                     self._line(path, line),
                 )
             )
@@ -316,7 +321,8 @@ def parse_composed(
         problems: list[Problem] = []
         if node is None:
             return None, lines, problems
-        _walk(node, "", 0, loader, lines, problems, _Bounds(limits))
+        bounds = _Bounds(limits, through_aliases=True)
+        _walk(node, "", 0, loader, lines, problems, bounds)
         return loader.construct_document(node), lines, problems
     finally:
         loader.dispose()

@@ -121,6 +121,26 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
             r"expected method 'milestone' or 'quantitative'",
             "เลือกวิธีให้คะแนน: ระดับขั้นความสำเร็จ (Milestone) หรือเชิงปริมาณ",
         ),
+        (
+            r"the file holds more than (\d+) values",
+            "ไฟล์มีข้อมูลเกิน {1} ค่า (ทั้งคำรับรองใช้เพียงไม่กี่พันค่า) จึงไม่อ่านไฟล์นี้",
+        ),
+        (
+            r"the file holds more than (\d+) characters of text",
+            "ไฟล์มีข้อความรวมเกิน {1} ตัวอักษร จึงไม่อ่านไฟล์นี้",
+        ),
+        (
+            r"the file expands through its aliases \(\*name\) to more than (\d+)",
+            "ไฟล์ใช้การอ้างอิงซ้ำ (*ชื่อ) จนข้อมูลเกิน {1} จึงไม่อ่านไฟล์นี้",
+        ),
+        (
+            r"the value is (\d+) bytes long, over the limit of (\d+) bytes",
+            "ข้อความในช่องนี้ยาว {1} ไบต์ เกินที่รับได้ {2} ไบต์",
+        ),
+        (
+            r"nesting is deeper than (\d+) levels",
+            "ข้อมูลซ้อนกันลึกเกิน {1} ชั้น (รูปแบบข้อมูลใช้ไม่เกิน 6 ชั้น)",
+        ),
         (r"unknown field", "ไม่รู้จักช่องนี้ในรูปแบบข้อมูล (ตรวจการสะกดชื่อช่องในไฟล์)"),
         (r"duplicate key", "ช่องนี้ถูกกรอกซ้ำในไฟล์"),
         (r"code '(.*)' gives the file name (\S+), the same as", "รหัส {1} ซ้ำกับตัวชี้วัดอื่นในไฟล์"),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 import pytest
 from helpers import seed_data
 
 from docgen.errors import DataError
-from docgen.report.data import validate
+from docgen.limits import DEFAULT_LIMITS
+from docgen.report.data import parse_yaml, validate
 from docgen.web.messages import field_label, thai_message
 
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -83,6 +85,25 @@ def test_the_validators_messages_have_thai_wording(seed_raw, spoil):
     for problem in caught.value.problems:
         thai = thai_message(problem.message)
         assert thai != problem.message and THAI.search(thai), problem.message
+
+
+SMALL = dataclasses.replace(DEFAULT_LIMITS, values=1000, text_chars=5000, value_bytes=4096)
+# Each file is refused by a limit while it is read (`docgen.report.data`).
+OVER_A_LIMIT = {
+    "too many values": ("- 1\n" * 2000, "ไฟล์มีข้อมูลเกิน 1000 ค่า"),
+    "too much text": ("".join(f"k{i}: {'ก' * 900}\n" for i in range(8)), "เกิน 5000 ตัวอักษร"),
+    "aliases": ("a: &a [1, 2, 3, 4, 5, 6, 7, 8]\nb: [" + ", ".join(["*a"] * 200) + "]\n", "*ชื่อ"),
+    "long value": ("a: '" + "ก" * 2000 + "'\n", "ยาว 6000 ไบต์ เกินที่รับได้ 4096 ไบต์"),
+    "deep": ("a: " + "[" * 20 + "]" * 20 + "\n", "ลึกเกิน 10 ชั้น"),
+}
+
+
+@pytest.mark.parametrize(("text", "wording"), OVER_A_LIMIT.values(), ids=OVER_A_LIMIT.keys())
+def test_a_file_over_a_limit_is_told_in_thai(text, wording):
+    with pytest.raises(DataError) as caught:
+        parse_yaml(text, SMALL)
+    (problem,) = caught.value.problems
+    assert wording in thai_message(problem.message), problem.message
 
 
 @pytest.mark.parametrize(
