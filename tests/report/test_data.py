@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import REPORT_DATA, SEED_DATA, seed_data
+from helpers import BAD_DATA, REPORT_DATA, SEED_DATA, SEED_YAML, seed_data
 
 from docgen.cli import main
 from docgen.errors import DataError
@@ -27,107 +26,7 @@ from docgen.report.data import (
     validate,
 )
 
-SEED_YAML = SEED_DATA.read_text(encoding="utf-8")
 REPORT_YAML = REPORT_DATA.read_text(encoding="utf-8")
-
-# (case id, edit of the seed's YAML, expected message, expected line)
-BAD_DATA = [
-    (
-        "missing-name",
-        lambda s: re.sub(r"\n  name: [^\n]*", "", s, count=1),
-        "indicator.name: required field is missing",
-        9,
-    ),
-    (
-        "wrong-type",
-        lambda s: s.replace("weight: 4", "weight: four"),
-        'indicator.weight: "four" is not a number; write digits, e.g. 72.5 or 1,234',
-        23,
-    ),
-    (
-        "weight-0",
-        lambda s: s.replace("weight: 4", "weight: 0"),
-        "indicator.weight: expected greater than 0, got 0",
-        23,
-    ),
-    (
-        "weight-120",
-        lambda s: s.replace("weight: 4", "weight: 120"),
-        "indicator.weight: expected less than or equal to 100, got 120",
-        23,
-    ),
-    (
-        "round-7",
-        lambda s: s.replace("round: 12", "round: 7"),
-        "report.round: expected 3, 6, 9 or 12, got 7",
-        6,
-    ),
-    (
-        "step-6",
-        lambda s: s.replace("- step: 5", "- step: 6"),
-        "indicator.result.steps[4].step: expected less than or equal to 5, got 6",
-        46,
-    ),
-    (
-        "expected-score",
-        lambda s: s.replace("expected_score: 5", "expected_score: 4"),
-        "indicator.expected_score: expected_score is 4 but the results give 5",
-        151,
-    ),
-    (
-        "yaml-syntax",
-        lambda s: s.replace("  weight: 4", "  weight: [4"),
-        # the parser words syntax errors; the line is docgen's
-        "YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)"
-        if LIBYAML
-        else "YAML syntax error: expected ',' or ']', but got ':'",
-        24,
-    ),
-    (
-        "code-as-number",
-        lambda s: s.replace('code: "3.2"', "code: 3.2"),
-        'indicator.code: expected text in quotes, got the number 3.2; write it as "3.2"',
-        10,
-    ),
-    (
-        "duplicate-key",
-        lambda s: s.replace("  weight: 4", "  weight: 4\n  weight: 5"),
-        "indicator.weight: duplicate key (first given on line 23); keep only one",
-        24,
-    ),
-    (
-        "unknown-field",
-        lambda s: s.replace("  weight: 4", "  wieght: 4"),
-        "indicator.wieght: unknown field",
-        23,
-    ),
-    (
-        "bad-method",
-        lambda s: s.replace("method: milestone", "method: levels"),
-        "indicator.scoring: expected method 'milestone' or 'quantitative'",
-        24,
-    ),
-    (
-        "as-of-outside-the-round",  # 2012 is 2555: a date typed in the wrong era
-        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2012-09-30"),
-        "report.as_of: 2012-09-30 (30 กันยายน 2555) is outside round 12 of fiscal year 2550: "
-        "expected a date from 1 ตุลาคม 2549 to 29 ธันวาคม 2550 (2006-10-01 to 2007-12-29); "
-        "check the year: the data is in the Christian era, 543 years less than พ.ศ.",
-        8,
-    ),
-    (
-        "as-of-before-the-fiscal-year",
-        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2006-09-30"),
-        "report.as_of: 2006-09-30 (30 กันยายน 2549) is outside round 12 of fiscal year 2550",
-        8,
-    ),
-    (
-        "impossible-date",
-        lambda s: s.replace("as_of: 2007-09-30", "as_of: 2007-02-30"),
-        "report.as_of: 2007-02-30 is not a valid date (day is out of range for month)",
-        8,
-    ),
-]
 
 
 # Quantitative indicators and method mix-ups, as edits of the multi-indicator report

@@ -8,8 +8,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import FIXTURES
-from test_data import BAD_DATA, SEED_YAML
+from helpers import BAD_DATA, FIXTURES, SEED_YAML
 
 from docgen.cli import main
 from docgen.report.model import json_schema
