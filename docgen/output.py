@@ -154,7 +154,7 @@ def atomic_move(src: str | Path, dest: str | Path) -> Path:
     return dest
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a process of this machine still runs (unknown counts as alive)."""
     if os.name != "posix":
         return True  # os.kill(pid, 0) would stop the process on Windows
@@ -189,7 +189,7 @@ def is_stale(temp: Path, now: float | None = None) -> bool:
     if match.group("host") != _host_tag():
         return False  # another machine writing into a shared folder; wait for the age limit
     pid = int(match.group("pid"))
-    return pid != os.getpid() and not _process_alive(pid)
+    return pid != os.getpid() and not process_alive(pid)
 
 
 def clean_stale_temp_files(folder: str | Path, *, recursive: bool = False) -> list[Path]:

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from docgen.output import STALE_AFTER_SECONDS, _process_alive
+from docgen.output import STALE_AFTER_SECONDS, process_alive
 
 WORK_PREFIX = "docgen-pdf-"
 #: Whether commands are run behind the guard (prctl is Linux's).
@@ -88,7 +88,7 @@ def _is_dead_work_dir(path: Path, now: float) -> bool:
     if match is None:  # a folder of an older docgen: gone after a day
         return now - status.st_mtime > STALE_AFTER_SECONDS
     pid = int(match.group("pid"))
-    return pid != os.getpid() and not _process_alive(pid)
+    return pid != os.getpid() and not process_alive(pid)
 
 
 def clean_dead_work_dirs() -> list[Path]:
