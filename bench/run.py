@@ -266,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="rounds of (a), (b) and (c)")
     parser.add_argument("--no-pdf", action="store_true", help="skip (d)")
     parser.add_argument("--yaml-rounds", type=int, default=3, help="rounds of (e)")
-    parser.add_argument("--yaml-plain-sample", type=int, default=300, help="documents for (f)")
+    parser.add_argument(
+        "--yaml-plain-sample", type=int, default=1000, help="documents for (f): all of (e)'s"
+    )
     parser.add_argument("--render-seconds", type=float, default=3.0, help="time for each (g)")
     parser.add_argument("--no-hostile", action="store_true", help="skip (h)")
     args = parser.parse_args(argv)
