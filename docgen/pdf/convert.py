@@ -132,7 +132,23 @@ def _profile_arg(profile: Path) -> str:
     return f"-env:UserInstallation={profile.resolve().as_uri()}"
 
 
-def _check_docx(path: Path) -> str | None:
+def soffice_command(soffice: Path, profile: Path, *arguments: str) -> list[str]:
+    """LibreOffice without a window, a dialog or a restored session, in its own
+    user profile (`_profile_arg`)."""
+    return [
+        str(soffice),
+        _profile_arg(profile),
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--norestore",
+        "--nodefault",
+        "--nolockcheck",
+        *arguments,
+    ]
+
+
+def check_docx(path: Path) -> str | None:
     """Why `path` cannot be a Word document, or None if it looks like one."""
     if not path.is_file():
         return "file not found"
@@ -146,7 +162,7 @@ def _check_docx(path: Path) -> str | None:
     return None
 
 
-def _is_complete_pdf(path: Path) -> bool:
+def is_complete_pdf(path: Path) -> bool:
     """A PDF LibreOffice finished writing (it writes the %%EOF trailer last)."""
     try:
         size = path.stat().st_size
@@ -208,21 +224,15 @@ class _Converter:
         outdir = self.work / f"out-{self.runs}"
         outdir.mkdir()
         log_path = self.work / f"log-{self.runs}.txt"
-        cmd = [
-            str(self.soffice),
-            _profile_arg(self.profile()),
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            "--nodefault",
-            "--nolockcheck",
+        cmd = soffice_command(
+            self.soffice,
+            self.profile(),
             "--convert-to",
             "pdf:writer_pdf_Export",
             "--outdir",
             str(outdir),
             *(str(job.staged) for job in jobs),
-        ]
+        )
         timed_out = False
         with log_path.open("wb") as log:
             proc = spawn(cmd, env=self.env, cwd=self.work, stdout=log, tied=True)
@@ -243,7 +253,7 @@ class _Converter:
             self.discard_profile()
         for job in jobs:
             produced = outdir / job.expected
-            if job.pdf is None and _is_complete_pdf(produced):
+            if job.pdf is None and is_complete_pdf(produced):
                 job.pdf = produced
         log_text = log_path.read_text("utf-8", errors="replace")
         return _Run(timed_out=timed_out, returncode=proc.returncode, log=log_text)
@@ -313,7 +323,7 @@ def convert_to_pdf(
             final = out / (source.stem + ".pdf")
             job = _Job(index, source, work / "in" / f"{index:05d}.docx", final)
             jobs.append(job)
-            job.error = _check_docx(source)
+            job.error = check_docx(source)
             if job.error is None and final.name in claimed:
                 job.error = f"{claimed[final.name]} in the same batch also becomes {final.name}"
             if job.error is None:

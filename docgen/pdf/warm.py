@@ -31,10 +31,10 @@ from docgen.errors import OutputError
 from docgen.output import atomic_move
 from docgen.pdf.convert import (
     PdfResult,
-    _check_docx,
-    _is_complete_pdf,
-    _profile_arg,
+    check_docx,
     find_soffice,
+    is_complete_pdf,
+    soffice_command,
 )
 from docgen.pdf.fonts import FontSetup, prepare_pdf_fonts
 from docgen.pdf.process import kill_group, spawn
@@ -104,17 +104,9 @@ class _Office:
         address = f"pipe,name=docgen-{uuid.uuid4().hex}"  # never a dying office's
         self.log = (work / f"office-{n}.log").open("wb")
         self.office = spawn(
-            [
-                str(soffice),
-                _profile_arg(profile),
-                "--headless",
-                "--invisible",
-                "--nologo",
-                "--norestore",
-                "--nodefault",
-                "--nolockcheck",
-                f"--accept={address};urp;StarOffice.ComponentContext",
-            ],
+            soffice_command(
+                soffice, profile, f"--accept={address};urp;StarOffice.ComponentContext"
+            ),
             env=env,
             cwd=work,
             stdout=self.log,
@@ -276,7 +268,7 @@ class WarmConverter:
                 continue
             if error is not None:
                 return f"LibreOffice could not convert this document: {error}"
-            if not _is_complete_pdf(out):
+            if not is_complete_pdf(out):
                 return "LibreOffice could not convert this document (no PDF came out)"
             return None
         return None  # not reached
@@ -284,7 +276,7 @@ class WarmConverter:
     def convert_file(self, source: str | Path, target: str | Path) -> PdfResult:
         """Convert one .docx to the PDF `target` (written atomically)."""
         source, target = Path(source), Path(target)
-        error = _check_docx(source)
+        error = check_docx(source)
         if error is not None:
             return PdfResult(source, None, error, self.setup.font_name)
         with self._lock:
