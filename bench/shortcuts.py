@@ -28,7 +28,7 @@ from typing import Any
 from bench.records import write_records
 from bench.run import docgen_batch
 from bench.user_paths import TABLE_DATA, table_templates
-from docgen.engine import bodytext, docxtpl_xml, filters
+from docgen.engine import bodytext, docxtpl_xml, filters, tables
 from docgen.engine.template import Template
 from docgen.report import context
 
@@ -49,7 +49,7 @@ VARIANTS: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
         bodytext, "empty_element_sites", lambda source: None
     ),
     "no cache of table tag sequences": lambda: _replaced(
-        bodytext, "_table_tags_change", bodytext._table_tags_change.__wrapped__
+        tables, "_table_tags_change", tables._table_tags_change.__wrapped__
     ),
     "resolve_listing over the whole body": lambda: _replaced(
         docxtpl_xml, "_resolve_listing", docxtpl_xml._DOCXTPL.resolve_listing
