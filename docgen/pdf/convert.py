@@ -132,6 +132,15 @@ def _profile_arg(profile: Path) -> str:
     return f"-env:UserInstallation={profile.resolve().as_uri()}"
 
 
+def office_environment(setup: FontSetup, work: Path) -> dict[str, str]:
+    """The environment LibreOffice runs in: docgen's fonts, and its temporary files
+    (``lu*.tmp``) in the work folder, so that a killed run's go with that folder
+    (`docgen.pdf.children`) instead of staying in the system's."""
+    temp = work / "tmp"
+    temp.mkdir(exist_ok=True)
+    return {**os.environ, **setup.env, "TMPDIR": str(temp)}
+
+
 def soffice_command(soffice: Path, profile: Path, *arguments: str) -> list[str]:
     """LibreOffice without a window, a dialog or a restored session, in its own
     user profile (`_profile_arg`)."""
@@ -206,7 +215,7 @@ class _Converter:
         self.setup = setup
         self.timeout = timeout
         self.work = work
-        self.env = {**os.environ, **setup.env}
+        self.env = office_environment(setup, work)
         self.runs = 0
         self._profiles = 0
 

@@ -34,6 +34,7 @@ from docgen.pdf.convert import (
     check_docx,
     find_soffice,
     is_complete_pdf,
+    office_environment,
     soffice_command,
 )
 from docgen.pdf.fonts import FontSetup, prepare_pdf_fonts
@@ -206,10 +207,10 @@ class WarmConverter:
         self.timeout = timeout
         self.max_documents = max_documents
         self.starts = 0  # how many offices were started: 1 for a healthy run
-        self._env = {**os.environ, **self.setup.env}
         self._lock = threading.Lock()
         self._office: _Office | None = None
         self._work = Path(tempfile.mkdtemp(prefix="docgen-warm-"))
+        self._env = office_environment(self.setup, self._work)
         self._count = 0
 
     def __enter__(self) -> WarmConverter:
