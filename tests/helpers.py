@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from docgen.output import TEMP_PREFIX
+from docgen.pdf.convert import soffice_command
 from docgen.pdf.fonts import FontSetup
 from docgen.report.data import LIBYAML
 
@@ -78,18 +79,13 @@ def require_tool(name: str, packages: str = "libreoffice-writer poppler-utils") 
 
 def libreoffice_text(paths: list[Path], out_dir: Path) -> None:
     """Let the real LibreOffice open documents and save their text beside them in `out_dir`."""
-    soffice = require_tool("soffice")
+    soffice = Path(require_tool("soffice"))
+    temp = out_dir / "tmp"  # LibreOffice's own temporary files, kept out of the system's
+    temp.mkdir(parents=True, exist_ok=True)
+    arguments = ["--convert-to", "txt:Text", "--outdir", str(out_dir), *map(str, paths)]
     subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{out_dir}/profile",
-            "--headless",
-            "--convert-to",
-            "txt:Text",
-            "--outdir",
-            str(out_dir),
-            *map(str, paths),
-        ],
+        soffice_command(soffice, out_dir / "profile", *arguments),
+        env={**os.environ, "TMPDIR": str(temp)},
         check=True,
         capture_output=True,
         timeout=300,
